@@ -1,0 +1,23 @@
+import type { Command } from './command';
+import { calibrateCommand } from './commands/calibrate';
+import { decideCommand } from './commands/decide';
+import { doctorCommand } from './commands/doctor';
+import { evalCommand } from './commands/eval';
+import { identifyCommand } from './commands/identify';
+import { importCommand } from './commands/import';
+import { individualsCommand } from './commands/individuals';
+import { modelsCommand } from './commands/models';
+import { reviewCommand } from './commands/review';
+
+/** Every `tigerid` command, in the order help lists them. */
+export const commands: Command[] = [
+  importCommand,
+  identifyCommand,
+  reviewCommand,
+  decideCommand,
+  individualsCommand,
+  calibrateCommand,
+  modelsCommand,
+  doctorCommand,
+  evalCommand,
+];

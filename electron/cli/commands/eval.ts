@@ -1,0 +1,92 @@
+import { loadAnalysisServices } from '../../core/analysis/load-services';
+import type { AnalysisServices } from '../../core/analysis/services';
+import { runEvaluation } from '../../core/evaluation/run-evaluation';
+import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION } from '../../core/matching/stripe-matcher';
+import { UsageError, type Command } from '../command';
+import { formatTable } from '../table';
+
+/** Which matchers ran, e.g. "builtin-stripes@3 + megadescriptor-l-384@1a2b3c4d". */
+export function matcherName(services: AnalysisServices): string {
+  return [
+    `${STRIPE_MATCHER_ID}@${STRIPE_MATCHER_VERSION}`,
+    ...services.embedders.map((e) => `${e.modelId}@${e.modelHash.slice(0, 8)}`),
+    `detector ${services.detector.id}`,
+  ].join(' + ');
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'Measure re-identification accuracy on labelled photos (rank-1/5, mAP, open-set AUROC, speed)',
+  usage: ['eval --labels labels.csv [--root DIR] [--models ID,...] [--json]'],
+  options: {
+    labels: {
+      type: 'string',
+      valueName: 'CSV',
+      description: 'CSV with individual_id,file[,flank,encounter]',
+    },
+    root: {
+      type: 'string',
+      valueName: 'DIR',
+      description: "folder the files are relative to (default: the CSV's folder)",
+    },
+    models: {
+      type: 'string',
+      valueName: 'IDS',
+      description: 'installed models to use besides the stripe matcher (default: all installed)',
+    },
+  },
+  async run(ctx, { values }) {
+    if (typeof values.labels !== 'string') throw new UsageError('--labels is required');
+    const core = ctx.core();
+    const models =
+      typeof values.models === 'string'
+        ? values.models
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
+    const services = await loadAnalysisServices(core, models ? { models } : {});
+    const progress = ctx.progress('Evaluating');
+    try {
+      const report = await runEvaluation(services, {
+        labels: values.labels,
+        ...(typeof values.root === 'string' ? { root: values.root } : {}),
+        matcher: matcherName(services),
+        log: ctx.log,
+        onProgress: progress,
+        signal: ctx.signal,
+      });
+      progress.done();
+      if (ctx.json) return void ctx.out(`${JSON.stringify(report, null, 2)}\n`);
+      const f = (x: number) => x.toFixed(3);
+      ctx.out(
+        formatTable(
+          ['metric', 'value'],
+          [
+            ['rank-1', f(report.rank1)],
+            ['rank-5', f(report.rank5)],
+            ['mAP', f(report.mAP)],
+            ['open-set AUROC', f(report.openSetAUROC)],
+            ['new-individual threshold', f(report.newIndividualThreshold)],
+            ['unknown called new', f(report.unknownCalledNew)],
+            ['known called new', f(report.knownCalledNew)],
+            ['queries per second', report.queriesPerSecond.toFixed(2)],
+            [
+              'queries (known + unknown)',
+              `${report.queries} (${report.knownQueries} + ${report.unknownQueries})`,
+            ],
+            ['gallery images / individuals', `${report.galleryImages} / ${report.galleryIndividuals}`],
+            ['peak memory', `${report.peakMemoryMB} MB`],
+            ['matcher', report.matcher],
+          ],
+        ),
+      );
+      if (report.failedQueries.length > 0)
+        ctx.err(
+          `${report.failedQueries.length} query image(s) failed; first: ${report.failedQueries[0]?.file}: ${report.failedQueries[0]?.reason}\n`,
+        );
+    } finally {
+      await services.close();
+    }
+  },
+};

@@ -1,0 +1,96 @@
+import { analysePending, type PendingAnalysisSummary } from '../../core/analysis/analyse-media';
+import { loadAnalysisServices } from '../../core/analysis/load-services';
+import { importFolder, type ImportSummary } from '../../core/importing/import-folder';
+import { UsageError, type Command } from '../command';
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+const EXIT_INTERRUPTED = 130;
+
+export const importCommand: Command = {
+  name: 'import',
+  summary:
+    'Import the camera-trap photos under a folder (recursively) into the gallery; running it again resumes or picks up new files',
+  usage: ['import <folder> [--station NAME]'],
+  options: {
+    station: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'camera station (deployment) the photos come from; created if new',
+    },
+  },
+  async run(ctx, { positionals, values }) {
+    if (positionals.length !== 1) {
+      throw new UsageError(
+        positionals.length === 0 ? 'give the folder to import' : 'give exactly one folder',
+      );
+    }
+    const folder = positionals[0] as string;
+    const station = typeof values.station === 'string' ? values.station : undefined;
+
+    const progress = ctx.progress('Importing');
+    let summary: ImportSummary;
+    try {
+      // A missing or unreadable folder throws an EngineError: the CLI prints its one line and exits 1.
+      summary = await importFolder(
+        ctx.core(),
+        { folder, station },
+        { onProgress: progress, signal: ctx.signal },
+      );
+    } finally {
+      progress.done();
+    }
+
+    for (const failure of summary.failed) {
+      ctx.err(`failed: ${failure.path}: ${failure.message} [${failure.code}]\n`);
+    }
+    // Detection and description run on everything imported and not analysed yet, so a killed run resumes here too.
+    let analysis: PendingAnalysisSummary | undefined;
+    if (summary.completed) {
+      const services = await loadAnalysisServices(ctx.core());
+      const analysing = ctx.progress('Finding tigers');
+      try {
+        analysis = await analysePending(ctx.core(), services, { onProgress: analysing, signal: ctx.signal });
+      } finally {
+        analysing.done();
+        await services.close();
+      }
+      for (const failure of analysis.failed) {
+        ctx.err(`analysis failed: ${failure.file}: ${failure.error?.message} [${failure.error?.code}]\n`);
+      }
+    }
+    if (ctx.json) {
+      ctx.out(`${JSON.stringify({ ...summary, analysis }, null, 2)}\n`);
+    } else {
+      ctx.out(`${summaryLine(summary)}\n`);
+      if (analysis) ctx.out(`${analysisLine(analysis)}\n`);
+    }
+    if (!summary.completed || ctx.signal.aborted) return EXIT_INTERRUPTED;
+    return 0;
+  },
+};
+
+function analysisLine(analysis: PendingAnalysisSummary): string {
+  const failed =
+    analysis.failed.length > 0 ? `; ${analysis.failed.length} could not be analysed (listed above)` : '';
+  const next = analysis.detections > 0 ? ' Next: "tigerid review".' : '';
+  return `Analysed ${analysis.analysed} image(s): ${analysis.detections} animal detection(s)${failed}.${next}`;
+}
+
+/** One line that answers "did it work?": counts of every outcome, failures included. */
+export function summaryLine(summary: ImportSummary): string {
+  const where =
+    summary.station === null ? summary.folder : `${summary.folder} (station "${summary.station}")`;
+  const parts = [
+    `${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'}`,
+    `${summary.failed.length} failed`,
+  ];
+  const skipped = summary.skipped.hidden + summary.skipped.notImages;
+  if (skipped > 0) parts.push(`${skipped} non-image or hidden file${skipped === 1 ? '' : 's'} skipped`);
+  if (summary.skipped.alreadyRecorded > 0) {
+    parts.push(`${summary.skipped.alreadyRecorded} already done by an earlier run`);
+  }
+  const seconds = (summary.elapsedMs / 1000).toFixed(1);
+  const head = summary.completed ? 'Imported' : 'Stopped early: imported';
+  const tail = summary.completed ? '' : ' Run the same command again to resume.';
+  return `${head} ${summary.imported} new image${summary.imported === 1 ? '' : 's'} from ${where}: ${parts.join(', ')}; ${seconds} s.${tail}`;
+}

@@ -1,0 +1,185 @@
+import { readFile } from 'node:fs/promises';
+import type { CoreContext } from '../context';
+import { isEngineError, messageOf } from '../errors';
+import { cropRaw } from '../images/crop';
+import { decodeImage } from '../images/decode';
+import type { RawImage } from '../images/raw-image';
+import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from '../matching/stripe-matcher';
+import type { ProgressListener } from '../progress';
+import { getSetting } from '../settings';
+import type { AnalysisServices, DetectedAnimal } from './services';
+
+/** Camera-trap frames are decoded at most this large: tiger crops keep their stripes, decode stays fast. */
+export const ANALYSIS_MAX_SIDE = 2560;
+
+interface MediaRow {
+  id: number;
+  path: string;
+  path_raw: Buffer | null;
+}
+
+/** One animal of a frame with everything the matchers know about it. */
+export interface DescribedAnimal {
+  animal: DetectedAnimal;
+  stripes: StripeDescriptor | null;
+  /** Why there is no stripe descriptor (a crop too small or too plain), for the log and the user. */
+  stripesError: string | null;
+  vectors: { modelId: string; modelHash: string; vector: Float32Array }[];
+}
+
+export interface AnalysisOutcome {
+  mediaId: number;
+  file: string;
+  detections: number;
+  error?: { code: string; message: string };
+}
+
+/** Reads a media file by its raw path bytes when the name is not valid UTF-8. */
+export async function readMediaFile(row: { path: string; path_raw: Buffer | null }): Promise<Buffer> {
+  return readFile(row.path_raw ?? row.path);
+}
+
+/**
+ * Detects the animals of one frame, crops each and describes it with the stripe matcher and every installed
+ * re-identification model; stores detections and embeddings in one transaction. Running it again on an
+ * analysed frame does nothing, so an interrupted analysis simply resumes.
+ */
+export async function analyseMedia(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  mediaId: number,
+): Promise<AnalysisOutcome> {
+  const row = ctx.db
+    .prepare('SELECT id, path, path_raw FROM media WHERE id = ? AND analysed_at IS NULL')
+    .get(mediaId) as MediaRow | undefined;
+  if (!row) return { mediaId, file: '', detections: 0 };
+  try {
+    const { image } = await decodeImage(await readMediaFile(row), { maxSide: ANALYSIS_MAX_SIDE });
+    const crops = await describeAnimals(ctx, services, image);
+    storeAnalysis(ctx, services, mediaId, crops, null);
+    return { mediaId, file: row.path, detections: crops.length };
+  } catch (error) {
+    const code = isEngineError(error) ? error.code : 'INFERENCE_FAILED';
+    const message = messageOf(error);
+    // A bad or vanished file is final and recorded; a model failure is not, so the frame is retried later.
+    const final =
+      isEngineError(error) && (error.code.startsWith('IMAGE_') || error.code === 'FILE_UNREADABLE');
+    if (final) storeAnalysis(ctx, services, mediaId, [], `${code}: ${message}`);
+    return { mediaId, file: row.path, detections: 0, error: { code, message } };
+  }
+}
+
+/** Detects the animals of a decoded frame and describes each crop; stores nothing. */
+export async function describeAnimals(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  image: RawImage,
+): Promise<DescribedAnimal[]> {
+  const padding = getSetting(ctx, 'detection.cropPadding');
+  const animals = await services.detector.detect(image);
+  const results: DescribedAnimal[] = [];
+  for (const animal of animals) {
+    const crop = cropRaw(image, animal.box, animal.confidence === null ? 0 : padding);
+    let stripes: StripeDescriptor | null = null;
+    let stripesError: string | null = null;
+    try {
+      stripes = services.stripes.describe(crop);
+    } catch (error) {
+      // A crop too small or too plain to hold stripes is still a detection; it just cannot be matched by stripes.
+      if (!isEngineError(error)) throw error;
+      stripesError = `${error.code}: ${error.message}`;
+    }
+    const vectors = [];
+    for (const embedder of services.embedders) {
+      vectors.push({
+        modelId: embedder.modelId,
+        modelHash: embedder.modelHash,
+        vector: await embedder.embed(crop),
+      });
+    }
+    results.push({ animal, stripes, stripesError, vectors });
+  }
+  return results;
+}
+
+function storeAnalysis(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  mediaId: number,
+  crops: DescribedAnimal[],
+  error: string | null,
+): void {
+  const now = ctx.now().toISOString();
+  const insertDetection = ctx.db.prepare(
+    `INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, confidence, detector, quality, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEmbedding = ctx.db.prepare(
+    `INSERT INTO embeddings (detection_id, model_id, model_hash, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  ctx.db.transaction(() => {
+    // Another process may have analysed the frame meanwhile: the first one wins, nothing is doubled.
+    const claimed = ctx.db
+      .prepare('UPDATE media SET analysed_at = ?, analysis_error = ? WHERE id = ? AND analysed_at IS NULL')
+      .run(now, error, mediaId);
+    if (claimed.changes === 0) return;
+    for (const crop of crops) {
+      const { box, confidence } = crop.animal;
+      const detection = insertDetection.run(
+        mediaId,
+        box.x,
+        box.y,
+        box.w,
+        box.h,
+        confidence,
+        services.detector.id,
+        crop.stripes === null ? 0 : null,
+        now,
+      );
+      if (crop.stripes !== null) {
+        const encoded = services.stripes.encode(crop.stripes);
+        insertEmbedding.run(
+          detection.lastInsertRowid,
+          STRIPE_MATCHER_ID,
+          STRIPE_MATCHER_VERSION,
+          encoded.length,
+          encoded,
+          now,
+        );
+      } else if (crop.stripesError) {
+        ctx.log.debug(`detection ${detection.lastInsertRowid}: no stripe features (${crop.stripesError})`);
+      }
+      for (const v of crop.vectors) {
+        const bytes = Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength);
+        insertEmbedding.run(detection.lastInsertRowid, v.modelId, v.modelHash, v.vector.length, bytes, now);
+      }
+    }
+  })();
+}
+
+export interface PendingAnalysisSummary {
+  analysed: number;
+  detections: number;
+  failed: AnalysisOutcome[];
+}
+
+/** Analyses every imported frame not analysed yet, oldest first; stops between frames when aborted. */
+export async function analysePending(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  hooks: { onProgress?: ProgressListener; signal?: AbortSignal; mediaIds?: number[] } = {},
+): Promise<PendingAnalysisSummary> {
+  const ids =
+    hooks.mediaIds ??
+    (ctx.db.prepare('SELECT id FROM media WHERE analysed_at IS NULL ORDER BY id').pluck().all() as number[]);
+  const summary: PendingAnalysisSummary = { analysed: 0, detections: 0, failed: [] };
+  for (const [i, id] of ids.entries()) {
+    if (hooks.signal?.aborted) break;
+    const outcome = await analyseMedia(ctx, services, id);
+    if (outcome.error) summary.failed.push(outcome);
+    else summary.analysed++;
+    summary.detections += outcome.detections;
+    hooks.onProgress?.({ phase: 'analyse', done: i + 1, total: ids.length, unit: 'images' });
+  }
+  return summary;
+}

@@ -1,0 +1,208 @@
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { analysePending } from '../analysis/analyse-media';
+import type { AnalysisServices } from '../analysis/services';
+import { openCore } from '../context';
+import { EngineError } from '../errors';
+import { recordDecision } from '../gallery/decisions';
+import { calibrateNewIndividual } from '../identification/calibrate';
+import { GalleryIndex } from '../identification/gallery-index';
+import { identifyImageFile, type AnimalIdentification } from '../identification/identify-image';
+import { importFolder } from '../importing/import-folder';
+import type { Logger } from '../log';
+import type { ProgressListener } from '../progress';
+import { readLabels, type LabelledImage } from './labels';
+import { auroc, averagePrecision } from './metrics';
+import { splitForEvaluation } from './split';
+import { sha256Hex } from '../sha256';
+
+export interface EvaluationOptions {
+  labels: string;
+  root?: string;
+  /** Names the matchers and models in the report. */
+  matcher: string;
+  log: Logger;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface EvaluationReport {
+  rank1: number;
+  rank5: number;
+  mAP: number;
+  openSetAUROC: number;
+  newIndividualThreshold: number;
+  /** Share of unknown queries correctly called new at the threshold. */
+  unknownCalledNew: number;
+  /** Share of known queries wrongly called new at the threshold. */
+  knownCalledNew: number;
+  queriesPerSecond: number;
+  queries: number;
+  knownQueries: number;
+  unknownQueries: number;
+  galleryImages: number;
+  galleryIndividuals: number;
+  unknownIndividuals: number;
+  failedQueries: { file: string; reason: string }[];
+  matcher: string;
+  peakMemoryMB: number;
+  seconds: { galleryBuild: number; calibration: number; queries: number };
+}
+
+const REVIEWER = 'tigerid-eval';
+
+/**
+ * Runs the protocol of EVALUATION.md: builds a gallery from the gallery images exactly as the app does (import,
+ * analyse, decisions), calibrates the new-individual threshold the same way, then identifies every query as the
+ * app would. Works in a scratch data folder: the user's gallery is never touched.
+ */
+export async function runEvaluation(
+  services: AnalysisServices,
+  options: EvaluationOptions,
+): Promise<EvaluationReport> {
+  const images = readLabels(options.labels, options.root);
+  const split = splitForEvaluation(images);
+  if (split.known.length === 0)
+    throw new EngineError('CSV_INVALID', 'No individual has 2 or more images: nothing to query.');
+  const scratch = mkdtempSync(join(tmpdir(), 'tigerid-eval-'));
+  const core = openCore({ dataDir: join(scratch, 'data'), log: options.log });
+  try {
+    const buildStart = performance.now();
+    const galleryFolder = join(scratch, 'gallery');
+    stageFiles(split.gallery, galleryFolder);
+    const imported = await importFolder(core, { folder: galleryFolder }, pick(options));
+    if (imported.failed.length > 0) {
+      options.log.warn(
+        `${imported.failed.length} gallery image(s) could not be imported; the first: ${imported.failed[0]?.path}: ${imported.failed[0]?.message}`,
+      );
+    }
+    await analysePending(core, services, pick(options));
+    const individualOf = assignGallery(core, split.gallery);
+    const buildSeconds = (performance.now() - buildStart) / 1000;
+
+    const index = new GalleryIndex(core, services);
+    const calibrateStart = performance.now();
+    const calibration = calibrateNewIndividual(core, services, index, {
+      matcher: options.matcher,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const calibrationSeconds = (performance.now() - calibrateStart) / 1000;
+
+    const galleryCount = new Map<number, number>();
+    for (const entry of index.entries.values())
+      galleryCount.set(entry.individualId, (galleryCount.get(entry.individualId) ?? 0) + 1);
+
+    const queries = [
+      ...split.known.map((q) => ({ q, known: true })),
+      ...split.unknown.map((q) => ({ q, known: false })),
+    ];
+    const knownTop: number[] = [];
+    const unknownTop: number[] = [];
+    const aps: number[] = [];
+    let rank1 = 0;
+    let rank5 = 0;
+    const failedQueries: EvaluationReport['failedQueries'] = [];
+    const queryStart = performance.now();
+    for (const [i, { q, known }] of queries.entries()) {
+      if (options.signal?.aborted) throw new EngineError('CONFLICT', 'Evaluation cancelled.');
+      let result: AnimalIdentification | undefined;
+      try {
+        const animals = await identifyImageFile(core, services, index, q.file, {
+          topK: 5,
+          withDetections: true,
+        });
+        result = animals.sort((a, b) => (b.candidates[0]?.score ?? 0) - (a.candidates[0]?.score ?? 0))[0];
+      } catch (error) {
+        failedQueries.push({ file: q.relativeFile, reason: (error as Error).message });
+      }
+      const top = result?.candidates[0]?.score ?? 0;
+      if (known) {
+        knownTop.push(top);
+        const truth = individualOf.get(q.individualId);
+        const ranked = result?.candidates.map((c) => c.individualId) ?? [];
+        if (truth !== undefined && ranked[0] === truth) rank1++;
+        if (truth !== undefined && ranked.slice(0, 5).includes(truth)) rank5++;
+        const relevance = (result?.rankedDetections ?? []).map((d) => d.individualId === truth);
+        aps.push(averagePrecision(relevance, truth === undefined ? 0 : (galleryCount.get(truth) ?? 0)));
+      } else {
+        unknownTop.push(top);
+      }
+      options.onProgress?.({ phase: 'query', done: i + 1, total: queries.length, unit: 'queries' });
+    }
+    const querySeconds = (performance.now() - queryStart) / 1000;
+    const t = calibration.threshold;
+    return {
+      rank1: rank1 / knownTop.length,
+      rank5: rank5 / knownTop.length,
+      mAP: aps.reduce((a, b) => a + b, 0) / aps.length,
+      openSetAUROC: auroc(knownTop, unknownTop),
+      newIndividualThreshold: t,
+      unknownCalledNew: unknownTop.filter((s) => s < t).length / Math.max(unknownTop.length, 1),
+      knownCalledNew: knownTop.filter((s) => s < t).length / knownTop.length,
+      queriesPerSecond: queries.length / querySeconds,
+      queries: queries.length,
+      knownQueries: knownTop.length,
+      unknownQueries: unknownTop.length,
+      galleryImages: index.entries.size,
+      galleryIndividuals: galleryCount.size,
+      unknownIndividuals: split.unknownIndividuals.length,
+      failedQueries,
+      matcher: options.matcher,
+      peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      seconds: { galleryBuild: buildSeconds, calibration: calibrationSeconds, queries: querySeconds },
+    };
+  } finally {
+    core.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function pick(options: EvaluationOptions): { onProgress?: ProgressListener; signal?: AbortSignal } {
+  return {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+/** Lays the gallery images out as a folder to import, linking rather than copying where the file system allows. */
+function stageFiles(images: LabelledImage[], folder: string): void {
+  images.forEach((image, i) => {
+    const dir = join(folder, String(Math.floor(i / 1000)));
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, `${i}-${basename(image.file)}`);
+    try {
+      linkSync(image.file, target);
+    } catch {
+      copyFileSync(image.file, target);
+    }
+  });
+}
+
+/**
+ * Records the labels as a reviewer would: the first sighting of each individual opens it (new individual), the
+ * others are matches. Returns label id -> gallery individual id.
+ */
+function assignGallery(core: ReturnType<typeof openCore>, gallery: LabelledImage[]): Map<string, number> {
+  const individualOf = new Map<string, number>();
+  const detectionsOf = core.db.prepare(
+    'SELECT d.id FROM detections d JOIN media m ON m.id = d.media_id WHERE m.sha256 = ? ORDER BY d.id',
+  );
+  core.db.transaction(() => {
+    for (const image of gallery) {
+      const sha256 = sha256Hex(readFileSync(image.file));
+      for (const detectionId of detectionsOf.pluck().all(sha256) as number[]) {
+        const existing = individualOf.get(image.individualId);
+        const decision = recordDecision(core, {
+          detectionId,
+          verdict: existing === undefined ? 'new-individual' : 'match',
+          ...(existing === undefined ? { newName: image.individualId } : { individual: existing }),
+          reviewer: REVIEWER,
+        });
+        if (existing === undefined && decision.individualId !== null)
+          individualOf.set(image.individualId, decision.individualId);
+      }
+    }
+  })();
+  return individualOf;
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { CoreContext } from '../context';
+import { EngineError } from '../errors';
+import { parseInput } from '../validate';
+import { createIndividual, findIndividual } from './individuals';
+
+export const VERDICTS = ['match', 'no-match', 'cant-tell', 'new-individual'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+const decisionInput = z
+  .object({
+    detectionId: z.number().int().positive(),
+    verdict: z.enum(VERDICTS),
+    /** For match: the individual confirmed. For no-match: the candidate rejected (optional). */
+    individual: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+    /** For new-individual: an optional name for the new tiger. */
+    newName: z.string().trim().min(1).max(200).optional(),
+    scores: z.record(z.string(), z.number()).default({}),
+    modelVersions: z.record(z.string(), z.string()).default({}),
+    reviewer: z.string().trim().min(1).max(200),
+    notes: z.string().max(5000).optional(),
+  })
+  .strict()
+  .refine((d) => d.verdict !== 'match' || d.individual !== undefined, {
+    message: 'a match needs the individual it matches',
+    path: ['individual'],
+  });
+
+export type DecisionInput = z.input<typeof decisionInput>;
+
+export interface DecisionRecord {
+  id: number;
+  detectionId: number;
+  verdict: Verdict;
+  individualId: number | null;
+  reviewer: string;
+  decidedAt: string;
+}
+
+/**
+ * Stores a reviewer's decision on a detection. Only match and new-individual assign the detection; the newest
+ * assigning decision that is not undone wins, so a later decision (or a split) supersedes an earlier one and
+ * undoing it brings the earlier one back.
+ */
+export function recordDecision(ctx: CoreContext, input: DecisionInput): DecisionRecord {
+  const d = parseInput(decisionInput, input, 'decision');
+  return ctx.db.transaction((): DecisionRecord => {
+    const detection = ctx.db.prepare('SELECT id FROM detections WHERE id = ?').get(d.detectionId);
+    if (!detection) throw new EngineError('NOT_FOUND', `No detection ${d.detectionId} in the gallery.`);
+    let individualId: number | null = null;
+    if (d.verdict === 'new-individual') individualId = createIndividual(ctx, { name: d.newName ?? null });
+    else if (d.individual !== undefined) individualId = findIndividual(ctx, d.individual).id;
+    const decidedAt = ctx.now().toISOString();
+    const result = ctx.db
+      .prepare(
+        `INSERT INTO decisions (detection_id, verdict, individual_id, scores, model_versions, reviewer, notes, decided_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        d.detectionId,
+        d.verdict,
+        individualId,
+        JSON.stringify(d.scores),
+        JSON.stringify(d.modelVersions),
+        d.reviewer,
+        d.notes ?? null,
+        decidedAt,
+      );
+    return {
+      id: Number(result.lastInsertRowid),
+      detectionId: d.detectionId,
+      verdict: d.verdict,
+      individualId,
+      reviewer: d.reviewer,
+      decidedAt,
+    };
+  })();
+}
+
+/**
+ * Undoes a decision: the row stays as evidence, marked undone. An individual created by an undone new-individual
+ * decision is retired when nothing else is assigned to it.
+ */
+export function undoDecision(ctx: CoreContext, decisionId: number, reviewer: string): DecisionRecord {
+  parseInput(z.number().int().positive(), decisionId, 'decision id');
+  parseInput(z.string().trim().min(1), reviewer, 'reviewer');
+  return ctx.db.transaction((): DecisionRecord => {
+    const row = ctx.db.prepare('SELECT * FROM decisions WHERE id = ?').get(decisionId) as
+      | {
+          id: number;
+          detection_id: number;
+          verdict: Verdict;
+          individual_id: number | null;
+          reviewer: string;
+          decided_at: string;
+          undone_at: string | null;
+        }
+      | undefined;
+    if (!row) throw new EngineError('NOT_FOUND', `No decision ${decisionId}.`);
+    if (row.undone_at !== null) {
+      throw new EngineError('CONFLICT', `Decision ${decisionId} was already undone at ${row.undone_at}.`);
+    }
+    const now = ctx.now().toISOString();
+    ctx.db
+      .prepare('UPDATE decisions SET undone_at = ?, undone_by = ? WHERE id = ?')
+      .run(now, reviewer, decisionId);
+    if (row.verdict === 'new-individual' && row.individual_id !== null) {
+      const stillUsed = ctx.db
+        .prepare(
+          `SELECT 1 FROM decisions WHERE individual_id = ? AND undone_at IS NULL AND verdict IN ('match', 'new-individual')
+           UNION ALL SELECT 1 FROM individuals WHERE merged_into = ? LIMIT 1`,
+        )
+        .get(row.individual_id, row.individual_id);
+      if (!stillUsed)
+        ctx.db.prepare('UPDATE individuals SET retired_at = ? WHERE id = ?').run(now, row.individual_id);
+    }
+    return {
+      id: row.id,
+      detectionId: row.detection_id,
+      verdict: row.verdict,
+      individualId: row.individual_id,
+      reviewer: row.reviewer,
+      decidedAt: row.decided_at,
+    };
+  })();
+}
+
+/** The decision trail of one detection, oldest first, undone ones included. */
+export function decisionTrail(
+  ctx: CoreContext,
+  detectionId: number,
+): (DecisionRecord & { undoneAt: string | null })[] {
+  return (
+    ctx.db.prepare('SELECT * FROM decisions WHERE detection_id = ? ORDER BY id').all(detectionId) as {
+      id: number;
+      detection_id: number;
+      verdict: Verdict;
+      individual_id: number | null;
+      reviewer: string;
+      decided_at: string;
+      undone_at: string | null;
+    }[]
+  ).map((r) => ({
+    id: r.id,
+    detectionId: r.detection_id,
+    verdict: r.verdict,
+    individualId: r.individual_id,
+    reviewer: r.reviewer,
+    decidedAt: r.decided_at,
+    undoneAt: r.undone_at,
+  }));
+}
+
+/** Detections with no decision in force yet: the review queue, oldest capture first. */
+export function undecidedDetections(ctx: CoreContext, limit = 100): { detectionId: number; file: string }[] {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT d.id, m.path FROM detections d JOIN media m ON m.id = d.media_id
+          WHERE NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)
+          ORDER BY m.captured_at, m.path, d.id LIMIT ?`,
+      )
+      .all(limit) as { id: number; path: string }[]
+  ).map((r) => ({ detectionId: r.id, file: r.path }));
+}

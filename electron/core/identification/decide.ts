@@ -1,0 +1,40 @@
+import type { AnalysisServices } from '../analysis/services';
+import type { CoreContext } from '../context';
+import { isEngineError } from '../errors';
+import { recordDecision, type DecisionInput, type DecisionRecord } from '../gallery/decisions';
+import { findIndividual } from '../gallery/individuals';
+import type { GalleryIndex } from './gallery-index';
+import { identify, storedQueryFeatures, type Identification } from './identify';
+
+/**
+ * Records a decision together with the evidence it was made on: the fused and per-model scores of the individual
+ * decided about (or of the best candidate, for new-individual and can't-tell), and the model versions.
+ * A detection without usable features is still decided, with no scores.
+ */
+export function decideWithScores(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  index: GalleryIndex,
+  input: Omit<DecisionInput, 'scores' | 'modelVersions'>,
+  identification?: Identification,
+): DecisionRecord {
+  let result = identification;
+  if (!result) {
+    try {
+      result = identify(ctx, services, index, storedQueryFeatures(ctx, services, input.detectionId), {
+        topK: 100,
+        exclude: new Set([input.detectionId]),
+      });
+    } catch (error) {
+      if (!isEngineError(error, 'NOT_FOUND')) throw error;
+    }
+  }
+  const subject = input.individual === undefined ? undefined : findIndividual(ctx, input.individual).id;
+  const candidate =
+    subject === undefined
+      ? result?.candidates[0]
+      : result?.candidates.find((c) => c.individualId === subject);
+  const scores: Record<string, number> = candidate ? { fused: candidate.score, ...candidate.scores } : {};
+  if (result?.threshold !== null && result?.threshold !== undefined) scores.threshold = result.threshold;
+  return recordDecision(ctx, { ...input, scores, modelVersions: result?.modelVersions ?? {} });
+}

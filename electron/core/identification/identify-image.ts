@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { ANALYSIS_MAX_SIDE, describeAnimals } from '../analysis/analyse-media';
+import type { AnalysisServices } from '../analysis/services';
+import type { NormalisedBox } from '../images/crop';
+import type { CoreContext } from '../context';
+import { fileUnreadable } from '../images/file-access';
+import { decodeImage } from '../images/decode';
+import type { GalleryIndex } from './gallery-index';
+import { modelKey } from './gallery-index';
+import { identify, storedQueryFeatures, type Identification, type IdentifyOptions } from './identify';
+import { sha256Hex } from '../sha256';
+
+export interface AnimalIdentification extends Identification {
+  box: NormalisedBox;
+  confidence: number | null;
+  /** The gallery detection this is, when the photo was already imported (it is then never matched with itself). */
+  detectionId: number | null;
+}
+
+/**
+ * Identifies every animal in a photo, as the app would: an already-imported photo uses its stored detections;
+ * a new one is detected and described on the fly and nothing is stored.
+ */
+export async function identifyImageFile(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  index: GalleryIndex,
+  file: string,
+  options: IdentifyOptions = {},
+): Promise<AnimalIdentification[]> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw fileUnreadable(file, error);
+  }
+  const sha256 = sha256Hex(bytes);
+  const stored = ctx.db
+    .prepare(
+      `SELECT d.id, d.box_x, d.box_y, d.box_w, d.box_h, d.confidence
+         FROM detections d JOIN media m ON m.id = d.media_id WHERE m.sha256 = ? ORDER BY d.id`,
+    )
+    .all(sha256) as {
+    id: number;
+    box_x: number;
+    box_y: number;
+    box_w: number;
+    box_h: number;
+    confidence: number | null;
+  }[];
+  if (stored.length > 0) {
+    return stored.map((d) => ({
+      ...identify(ctx, services, index, storedQueryFeatures(ctx, services, d.id), {
+        ...options,
+        exclude: new Set([...(options.exclude ?? []), d.id]),
+      }),
+      box: { x: d.box_x, y: d.box_y, w: d.box_w, h: d.box_h },
+      confidence: d.confidence,
+      detectionId: d.id,
+    }));
+  }
+  const { image } = await decodeImage(bytes, { maxSide: ANALYSIS_MAX_SIDE });
+  const animals = await describeAnimals(ctx, services, image);
+  return animals
+    .filter((a) => a.stripes !== null || a.vectors.length > 0)
+    .map((a) => ({
+      ...identify(
+        ctx,
+        services,
+        index,
+        {
+          flank: 'unknown',
+          stripes: a.stripes,
+          vectors: new Map(a.vectors.map((v) => [modelKey(v.modelId, v.modelHash), v.vector])),
+        },
+        options,
+      ),
+      box: a.animal.box,
+      confidence: a.animal.confidence,
+      detectionId: null,
+    }));
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { CoreContext } from './context';
+import { parseInput } from './validate';
+
+/** Every setting with its default, in one place. Stored per gallery in the settings table as JSON. */
+export const SETTINGS = {
+  /** How many candidate individuals review shows (Wildbook's default is 12). */
+  'review.candidates': z.number().int().min(1).max(100).default(12),
+  /** Padding added around a detector box before cropping, as a fraction of the box. */
+  'detection.cropPadding': z.number().min(0).max(0.5).default(0.05),
+  /** Gallery images verified geometrically per query, after the global shortlist. */
+  'matching.shortlist': z.number().int().min(1).max(500).default(24),
+  /** Weight of each model in the fused score; models not named weigh 1. */
+  'matching.modelWeights': z.record(z.string(), z.number().min(0)).default({}),
+  /** Set by calibration from the gallery's own decisions; null until calibrated. */
+  'matching.newIndividual': z
+    .object({
+      threshold: z.number(),
+      calibratedAt: z.string(),
+      samples: z.number().int(),
+      matcher: z.string(),
+      knownBelow: z.number(),
+      unknownAbove: z.number(),
+    })
+    .nullable()
+    .default(null),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
+
+export function getSetting<K extends SettingKey>(ctx: CoreContext, key: K): SettingValue<K> {
+  const row = ctx.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+    { value: string } | undefined;
+  const schema = SETTINGS[key];
+  if (!row) return schema.parse(undefined) as SettingValue<K>;
+  const parsed = schema.safeParse(JSON.parse(row.value));
+  if (!parsed.success) {
+    // A value written by an older build that no longer validates falls back to the default, loudly.
+    ctx.log.warn(`Setting ${key} holds an invalid value (${row.value}); using the default.`);
+    return schema.parse(undefined) as SettingValue<K>;
+  }
+  return parsed.data as SettingValue<K>;
+}
+
+export function setSetting<K extends SettingKey>(ctx: CoreContext, key: K, value: SettingValue<K>): void {
+  const valid = parseInput(SETTINGS[key], value, `setting ${key}`);
+  ctx.db
+    .prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    )
+    .run(key, JSON.stringify(valid));
+}

@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+
+/**
+ * Validates data entering the core (IPC, HTTP, CLI arguments, files). Misuse is a TypeError whose message names
+ * each bad field with what was expected and what was received, so every door can show it as it is.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : what;
+    return `${field}: ${issue.message}`;
+  });
+  throw new TypeError(`Invalid ${what}: ${problems.join('; ')}`);
+}

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, readdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { openCore } from '../../electron/core/context';
+import { importFolder } from '../../electron/core/importing/import-folder';
+import { jpeg } from '../support/image-fixtures';
+import { tempDir } from '../support/temp-dir';
+import { SHARED_DATA } from '../support/shared-data';
+
+/**
+ * Import rate against the floor set by sharp itself: decoding and resizing the very same files (what import
+ * cannot avoid) in the same run, so the ratio says how much import adds on top, whatever the machine's load.
+ */
+export async function benchImportRate(): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  const sets: { name: string; files: () => Promise<string[]> }[] = [
+    { name: 'generated-2048x1536', files: () => generated(40) },
+  ];
+  const atrw = join(SHARED_DATA, 'atrw-reid', 'images');
+  if (existsSync(atrw)) {
+    sets.push({
+      name: 'atrw-200',
+      files: async () =>
+        readdirSync(atrw)
+          .sort()
+          .slice(0, 200)
+          .map((f) => join(atrw, f)),
+    });
+  } else {
+    results['atrw-200'] = 'skipped: ../shared/data/atrw-reid is absent';
+  }
+  for (const set of sets) {
+    const files = await set.files();
+    const baseline = await sharpBaseline(files);
+    const imported = await importRate(files);
+    results[set.name] = {
+      images: files.length,
+      importImagesPerSecond: round(imported),
+      sharpDecodeResizeImagesPerSecond: round(baseline),
+      importToSharpRatio: round(imported / baseline),
+    };
+  }
+  return results;
+}
+
+async function generated(count: number): Promise<string[]> {
+  const dir = tempDir('tigerid-bench-gen-');
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const file = join(dir.path, `frame-${i}.jpg`);
+    writeFileSync(file, await jpeg(2048, 1536, i));
+    files.push(file);
+  }
+  return files;
+}
+
+async function sharpBaseline(files: string[]): Promise<number> {
+  const start = performance.now();
+  for (const file of files) await sharp(file).rotate().resize(320, 320, { fit: 'inside' }).raw().toBuffer();
+  return files.length / ((performance.now() - start) / 1000);
+}
+
+async function importRate(files: string[]): Promise<number> {
+  const folder = tempDir('tigerid-bench-import-');
+  const data = tempDir('tigerid-bench-data-');
+  mkdirSync(join(folder.path, 'cam'), { recursive: true });
+  files.forEach((f, i) => copyFileSync(f, join(folder.path, 'cam', `${i}.jpg`)));
+  const core = openCore({ dataDir: data.path });
+  try {
+    const start = performance.now();
+    await importFolder(core, { folder: folder.path });
+    return files.length / ((performance.now() - start) / 1000);
+  } finally {
+    core.close();
+    folder.cleanup();
+    data.cleanup();
+  }
+}
+
+export const round = (x: number): number => Math.round(x * 1000) / 1000;

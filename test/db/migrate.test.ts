@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isEngineError } from '../../electron/core/errors';
+import { loadMigrations, migrate } from '../../electron/core/db/migrate';
+import { openGalleryDatabase } from '../../electron/core/db/open';
+
+describe('gallery database', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tigerid-db-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens in WAL mode with foreign keys, and migrating twice applies nothing the second time', () => {
+    const file = join(dir, 'g.sqlite');
+    const db = openGalleryDatabase(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(migrate(db)).toEqual([]);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    for (const t of [
+      'individuals',
+      'stations',
+      'media',
+      'detections',
+      'embeddings',
+      'decisions',
+      'jobs',
+      'settings',
+    ]) {
+      expect(tables).toContain(t);
+    }
+    db.close();
+  });
+
+  it('refuses a database written by a newer app, naming the schema', () => {
+    const file = join(dir, 'g.sqlite');
+    openGalleryDatabase(file).close();
+    const raw = new Database(file);
+    raw
+      .prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)')
+      .run('9999_from_the_future', 'x');
+    raw.close();
+    let caught: unknown;
+    try {
+      openGalleryDatabase(file);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isEngineError(caught, 'DB_SCHEMA_NEWER')).toBe(true);
+    expect((caught as Error).message).toMatch(/9999_from_the_future/);
+  });
+
+  it('refuses a database whose migration history differs', () => {
+    const db = new Database(':memory:');
+    migrate(db, [{ id: '0001_other', sql: 'CREATE TABLE x (a)' }]);
+    expect(() => migrate(db)).toThrowError(/has migration 0001_other where this app expects 0001_gallery/);
+  });
+
+  it('rolls back a failing migration together with its id', () => {
+    const db = new Database(':memory:');
+    const good = loadMigrations();
+    expect(() =>
+      migrate(db, [...good, { id: '0099_broken', sql: 'CREATE TABLE ok_table (a); SELECT * FROM nope;' }]),
+    ).toThrow();
+    const applied = db.prepare('SELECT id FROM schema_migrations').pluck().all();
+    expect(applied).toEqual(good.map((m) => m.id));
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'ok_table'").get()).toBeUndefined();
+  });
+
+  it('keeps the decision integrity rules in the schema itself', () => {
+    const db = openGalleryDatabase(join(dir, 'g.sqlite'));
+    db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at)
+             VALUES ('x', '/p', 'p', 1, 1, 1, 'jpeg', 'now')`);
+    db.exec(
+      `INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, detector, created_at) VALUES (1, 0, 0, 1, 1, 'whole-frame', 'now')`,
+    );
+    expect(() =>
+      db.exec(
+        `INSERT INTO decisions (detection_id, verdict, reviewer, decided_at) VALUES (1, 'match', 'r', 'now')`,
+      ),
+    ).toThrowError(/CHECK constraint/);
+    expect(() =>
+      db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at)
+               VALUES ('x', '/q', 'q', 1, 1, 1, 'jpeg', 'now')`),
+    ).toThrowError(/UNIQUE/);
+    db.close();
+  });
+});

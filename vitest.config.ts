@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Own config with root '.', so Vitest finds tests under test/ and colocated *.test.ts (see PLATFORM-NOTES).
+export default defineConfig({
+  test: {
+    root: '.',
+    include: ['test/**/*.test.ts', 'electron/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
