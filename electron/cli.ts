@@ -2,12 +2,13 @@ import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { commands } from './cli/commands';
 import { UsageError, type CliContext, type Command, type OptionSpec, type ParsedArgs } from './cli/command';
-import { didYouMean } from './cli/did-you-mean';
+import { didYouMean } from './core/did-you-mean';
 import { progressBar } from './cli/progress-bar';
 import { openCore, type CoreContext } from './core/context';
 import { defaultDataDir } from './core/default-data-dir';
 import { EngineError } from './core/errors';
 import type { Logger } from './core/log';
+import { InvalidArgument } from './core/validate';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   data: {
@@ -145,7 +146,7 @@ function reportError(io: CliIo, command: Command, error: unknown, verbose: boole
     if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }
-  if (error instanceof TypeError || error instanceof RangeError) {
+  if (error instanceof InvalidArgument || error instanceof RangeError) {
     io.stderr.write(`tigerid ${command.name}: ${error.message}\n`);
     if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
     return 2;

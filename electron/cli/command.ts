@@ -41,7 +41,7 @@ export interface Command {
   usage: string[];
   options: Record<string, OptionSpec>;
   /** Returns the exit code (0 when omitted). */
-  run(ctx: CliContext, args: ParsedArgs): Promise<number | void>;
+  run(ctx: CliContext, args: ParsedArgs): Promise<number | undefined>;
 }
 
 /** A user mistake on the command line: printed with the usage text, exit code 2. */

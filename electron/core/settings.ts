@@ -4,6 +4,8 @@ import { parseInput } from './validate';
 
 /** Every setting with its default, in one place. Stored per gallery in the settings table as JSON. */
 export const SETTINGS = {
+  /** Who the app records as the reviewer of decisions made in it; empty means the OS user. */
+  'review.reviewer': z.string().max(200).default(''),
   /** How many candidate individuals review shows (Wildbook's default is 12). */
   'review.candidates': z.number().int().min(1).max(100).default(12),
   /** Padding added around a detector box before cropping, as a fraction of the box. */

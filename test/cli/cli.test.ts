@@ -18,7 +18,7 @@ describe('tigerid CLI', () => {
     const result = await runCli(['individuals', 'list', '--jsn', '--data', dataDir]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown option "--jsn" \(did you mean "--json"\?\)/);
-    expect(result.stderr).toMatch(/Usage:\n  tigerid individuals list/);
+    expect(result.stderr).toMatch(/Usage:\n {2}tigerid individuals list/);
   });
 
   it('explains the next step on an empty gallery', async () => {

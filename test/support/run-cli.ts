@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { main } from '../../electron/cli';
 
 export interface CliResult {
@@ -8,14 +9,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `tigerid` in-process with captured output. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Runs `tigerid` in-process with captured output; `stdin` is what a user would type. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, stdin = ''): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (t) => void (stdout += t) },
     stderr: { write: (t) => void (stderr += t), isTTY: false },
     env,
+    stdin: Readable.from([stdin]),
   });
   return { code, stdout, stderr };
 }

@@ -2,7 +2,7 @@ import { loadAnalysisServices } from '../../core/analysis/load-services';
 import { calibrateNewIndividual } from '../../core/identification/calibrate';
 import { GalleryIndex } from '../../core/identification/gallery-index';
 import type { Command } from '../command';
-import { matcherName } from './eval';
+import { matcherName } from '../../core/analysis/matcher-name';
 
 export const calibrateCommand: Command = {
   name: 'calibrate',

@@ -4,7 +4,7 @@ import { findIndividual } from '../../core/gallery/individuals';
 import { decideWithScores } from '../../core/identification/decide';
 import { GalleryIndex } from '../../core/identification/gallery-index';
 import { UsageError, type Command } from '../command';
-import { reviewerName } from '../reviewer';
+import { reviewerName } from '../../core/reviewer';
 
 export const decideCommand: Command = {
   name: 'decide',

@@ -1,18 +1,8 @@
 import { loadAnalysisServices } from '../../core/analysis/load-services';
-import type { AnalysisServices } from '../../core/analysis/services';
+import { matcherName } from '../../core/analysis/matcher-name';
 import { runEvaluation } from '../../core/evaluation/run-evaluation';
-import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION } from '../../core/matching/stripe-matcher';
 import { UsageError, type Command } from '../command';
 import { formatTable } from '../table';
-
-/** Which matchers ran, e.g. "builtin-stripes@3 + megadescriptor-l-384@1a2b3c4d". */
-export function matcherName(services: AnalysisServices): string {
-  return [
-    `${STRIPE_MATCHER_ID}@${STRIPE_MATCHER_VERSION}`,
-    ...services.embedders.map((e) => `${e.modelId}@${e.modelHash.slice(0, 8)}`),
-    `detector ${services.detector.id}`,
-  ].join(' + ');
-}
 
 export const evalCommand: Command = {
   name: 'eval',

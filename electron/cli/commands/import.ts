@@ -1,6 +1,7 @@
-import { analysePending, type PendingAnalysisSummary } from '../../core/analysis/analyse-media';
+import type { PendingAnalysisSummary } from '../../core/analysis/analyse-media';
 import { loadAnalysisServices } from '../../core/analysis/load-services';
-import { importFolder, type ImportSummary } from '../../core/importing/import-folder';
+import { importAndAnalyse, type ImportAndAnalyseResult } from '../../core/importing/import-and-analyse';
+import type { ImportSummary } from '../../core/importing/import-folder';
 import { UsageError, type Command } from '../command';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -27,36 +28,22 @@ export const importCommand: Command = {
     const folder = positionals[0] as string;
     const station = typeof values.station === 'string' ? values.station : undefined;
 
+    const services = await loadAnalysisServices(ctx.core());
     const progress = ctx.progress('Importing');
-    let summary: ImportSummary;
+    let result: ImportAndAnalyseResult;
     try {
       // A missing or unreadable folder throws an EngineError: the CLI prints its one line and exits 1.
-      summary = await importFolder(
-        ctx.core(),
-        { folder, station },
-        { onProgress: progress, signal: ctx.signal },
-      );
+      result = await importAndAnalyse(ctx.core(), services, { folder, station }, { onProgress: progress, signal: ctx.signal });
     } finally {
       progress.done();
+      await services.close();
     }
-
+    const { import: summary, analysis } = result;
     for (const failure of summary.failed) {
       ctx.err(`failed: ${failure.path}: ${failure.message} [${failure.code}]\n`);
     }
-    // Detection and description run on everything imported and not analysed yet, so a killed run resumes here too.
-    let analysis: PendingAnalysisSummary | undefined;
-    if (summary.completed) {
-      const services = await loadAnalysisServices(ctx.core());
-      const analysing = ctx.progress('Finding tigers');
-      try {
-        analysis = await analysePending(ctx.core(), services, { onProgress: analysing, signal: ctx.signal });
-      } finally {
-        analysing.done();
-        await services.close();
-      }
-      for (const failure of analysis.failed) {
-        ctx.err(`analysis failed: ${failure.file}: ${failure.error?.message} [${failure.error?.code}]\n`);
-      }
+    for (const failure of analysis?.failed ?? []) {
+      ctx.err(`analysis failed: ${failure.file}: ${failure.error?.message} [${failure.error?.code}]\n`);
     }
     if (ctx.json) {
       ctx.out(`${JSON.stringify({ ...summary, analysis }, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { mergeIndividuals, renameIndividual, splitIndividual, undoEdit } from '../../core/gallery/edits';
 import { findIndividual, individualSightings, listIndividuals } from '../../core/gallery/individuals';
 import { UsageError, type Command } from '../command';
-import { reviewerName } from '../reviewer';
+import { reviewerName } from '../../core/reviewer';
 import { formatTable } from '../table';
 
 const USAGE = [

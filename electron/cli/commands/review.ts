@@ -7,7 +7,7 @@ import { identify, storedQueryFeatures, type Identification } from '../../core/i
 import { isEngineError } from '../../core/errors';
 import type { Command } from '../command';
 import { formatIdentification } from '../identification-output';
-import { reviewerName } from '../reviewer';
+import { reviewerName } from '../../core/reviewer';
 
 const KEYS = `  1-9  match that candidate      n  new individual      x  not a match (the top candidate)
   c    can't tell                s  skip                u  undo the last decision      q  quit
@@ -55,7 +55,8 @@ export const reviewCommand: Command = {
     try {
       ctx.out(`${queue.length} detection(s) to review.\n${KEYS}`);
       for (let i = 0; i < queue.length; i++) {
-        const item = queue[i]!;
+        const item = queue[i];
+        if (!item) break;
         let result: Identification | undefined;
         try {
           result = identify(core, services, index, storedQueryFeatures(core, services, item.detectionId), {

@@ -17,15 +17,15 @@ export function averagePrecision(relevance: readonly boolean[], relevantTotal: n
  */
 export function auroc(positives: readonly number[], negatives: readonly number[]): number {
   if (positives.length === 0 || negatives.length === 0) return Number.NaN;
-  const all = [...positives.map((s) => ({ s, p: true })), ...negatives.map((s) => ({ s, p: false }))].sort(
-    (a, b) => a.s - b.s,
-  );
+  const scores = [...positives, ...negatives];
+  const order = scores.map((_, i) => i).sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0));
+  // Mann-Whitney U: sum of the positives' ranks, tied scores sharing their average rank.
   let rankSum = 0;
-  for (let i = 0; i < all.length;) {
+  for (let i = 0; i < order.length; ) {
     let j = i;
-    while (j < all.length && all[j]!.s === all[i]!.s) j++;
+    while (j < order.length && scores[order[j] ?? 0] === scores[order[i] ?? 0]) j++;
     const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (all[k]!.p) rankSum += averageRank;
+    for (let k = i; k < j; k++) if ((order[k] ?? Infinity) < positives.length) rankSum += averageRank;
     i = j;
   }
   const n1 = positives.length;

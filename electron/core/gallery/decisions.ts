@@ -151,13 +151,19 @@ export function decisionTrail(
   }));
 }
 
+const UNDECIDED = `NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)`;
+
+export function undecidedCount(ctx: CoreContext): number {
+  return ctx.db.prepare(`SELECT COUNT(*) FROM detections d WHERE ${UNDECIDED}`).pluck().get() as number;
+}
+
 /** Detections with no decision in force yet: the review queue, oldest capture first. */
 export function undecidedDetections(ctx: CoreContext, limit = 100): { detectionId: number; file: string }[] {
   return (
     ctx.db
       .prepare(
         `SELECT d.id, m.path FROM detections d JOIN media m ON m.id = d.media_id
-          WHERE NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)
+          WHERE ${UNDECIDED}
           ORDER BY m.captured_at, m.path, d.id LIMIT ?`,
       )
       .all(limit) as { id: number; path: string }[]

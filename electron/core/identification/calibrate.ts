@@ -77,10 +77,11 @@ export function bestSeparatingThreshold(
     throw new RangeError('Expected at least one known and one unknown score to calibrate a threshold');
   }
   const cuts = [...new Set([...known, ...unknown])].sort((a, b) => a - b);
+  // Below everything, between each pair of neighbouring scores, and above everything.
   const candidates = [
-    cuts[0]! - 1e-9,
-    ...cuts.slice(1).map((c, i) => (c + cuts[i]!) / 2),
-    cuts.at(-1)! + 1e-9,
+    (cuts[0] ?? 0) - 1e-9,
+    ...cuts.slice(1).map((c, i) => (c + (cuts[i] ?? c)) / 2),
+    (cuts.at(-1) ?? 0) + 1e-9,
   ];
   let bestScore = -Infinity;
   let bestRange: number[] = [];
