@@ -8,6 +8,7 @@ import { importCommand } from './commands/import';
 import { individualsCommand } from './commands/individuals';
 import { modelsCommand } from './commands/models';
 import { reviewCommand } from './commands/review';
+import { serveCommand } from './commands/serve';
 
 /** Every `tigerid` command, in the order help lists them. */
 export const commands: Command[] = [
@@ -20,4 +21,5 @@ export const commands: Command[] = [
   modelsCommand,
   doctorCommand,
   evalCommand,
+  serveCommand,
 ];

@@ -1,6 +1,5 @@
 import { matcherName } from './analysis/matcher-name';
 import {
-  API_METHODS,
   type ApiInput,
   type AppApi,
   type CandidatesDto,
@@ -12,6 +11,7 @@ import {
   type SecretStatusDto,
   type SettingsDto,
 } from './api';
+import { API_METHODS } from './api-schema';
 import type { CoreContext } from './context';
 import type { Engine } from './engine';
 import { EngineError, isEngineError } from './errors';

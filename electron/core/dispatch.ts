@@ -1,4 +1,5 @@
-import { API_METHODS, API_METHOD_NAMES, type ApiErrorDto, type ApiResponse, type AppApi } from './api';
+import type { ApiErrorDto, ApiResponse, AppApi } from './api';
+import { API_METHODS, API_METHOD_NAMES } from './api-schema';
 import { didYouMean } from './did-you-mean';
 import { isEngineError } from './errors';
 import type { Logger } from './log';

@@ -1,0 +1,66 @@
+/**
+ * Run-time argument schemas of the AppApi (see api.ts for the contract's types). Kept apart from api.ts so the
+ * renderer, which imports api.ts, never bundles zod.
+ */
+import { z } from 'zod';
+import { VERDICT_VALUES } from './api';
+
+const id = z.number().int().positive();
+const individualRef = z.union([id, z.string().trim().min(1).max(200)]);
+const name = z.string().trim().min(1).max(200);
+const empty = z.strictObject({});
+
+/** Every method: its argument schema and whether it changes the gallery (the UI refreshes its views after those). */
+export const API_METHODS = {
+  'status.get': { input: empty, mutates: false },
+  'imports.start': {
+    input: z.strictObject({ folder: z.string().trim().min(1).max(4096), station: name.optional() }),
+    mutates: true,
+  },
+  'imports.list': { input: empty, mutates: false },
+  'imports.cancel': { input: z.strictObject({ jobId: z.string().min(1) }), mutates: true },
+  'review.queue': { input: z.strictObject({ limit: z.number().int().min(1).max(500).default(50) }), mutates: false },
+  'review.candidates': {
+    input: z.strictObject({ detectionId: id, topK: z.number().int().min(1).max(50).optional() }),
+    mutates: false,
+  },
+  'decisions.record': {
+    input: z.strictObject({
+      detectionId: id,
+      verdict: z.enum(VERDICT_VALUES),
+      individualId: id.optional(),
+      newName: name.optional(),
+      notes: z.string().max(5000).optional(),
+    }),
+    mutates: true,
+  },
+  'decisions.undo': { input: z.strictObject({ decisionId: id }), mutates: true },
+  'individuals.list': { input: empty, mutates: false },
+  'individuals.get': { input: z.strictObject({ individual: individualRef }), mutates: false },
+  'individuals.rename': { input: z.strictObject({ individual: individualRef, name }), mutates: true },
+  'individuals.merge': { input: z.strictObject({ source: individualRef, target: individualRef }), mutates: true },
+  'individuals.split': {
+    input: z.strictObject({ individual: individualRef, detectionIds: z.array(id).min(1), newName: name.optional() }),
+    mutates: true,
+  },
+  'edits.undo': { input: z.strictObject({ editId: id.optional() }), mutates: true },
+  'settings.get': { input: empty, mutates: false },
+  'settings.set': {
+    input: z.strictObject({
+      reviewer: name.optional(),
+      reviewCandidates: z.number().int().min(1).max(50).optional(),
+      newIndividualThreshold: z.number().min(0).max(1).nullable().optional(),
+    }),
+    mutates: true,
+  },
+  'models.list': { input: empty, mutates: false },
+  'models.import': { input: z.strictObject({ file: z.string().min(1).max(4096), as: z.string().min(1).max(100) }), mutates: true },
+  'secrets.status': { input: empty, mutates: false },
+  'secrets.setModalToken': {
+    input: z.strictObject({ tokenId: z.string().trim().min(1).max(200), tokenSecret: z.string().trim().min(1).max(500) }),
+    mutates: true,
+  },
+  'secrets.clearModalToken': { input: empty, mutates: true },
+} as const;
+
+export const API_METHOD_NAMES = Object.keys(API_METHODS) as (keyof typeof API_METHODS)[];

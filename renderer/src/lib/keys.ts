@@ -1,0 +1,70 @@
+/** The review screen's keyboard map, as pure data and one function (tested without a DOM). */
+
+export type ReviewAction =
+  | { kind: 'match' }
+  | { kind: 'match-candidate'; index: number }
+  | { kind: 'no-match' }
+  | { kind: 'cant-tell' }
+  | { kind: 'new-individual' }
+  | { kind: 'undo' }
+  | { kind: 'select'; delta: 1 | -1 }
+  | { kind: 'reset-zoom' };
+
+export interface KeyInput {
+  key: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  altKey?: boolean;
+  /** True when focus is in a text field, select or other editable element: keys belong to it. */
+  inEditable?: boolean;
+}
+
+export function reviewActionFor(e: KeyInput): ReviewAction | null {
+  if (e.inEditable || e.altKey) return null;
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if (e.ctrlKey || e.metaKey) return key === 'z' ? { kind: 'undo' } : null;
+  if (/^[1-9]$/.test(key)) return { kind: 'match-candidate', index: Number(key) - 1 };
+  switch (key) {
+    case 'm':
+      return { kind: 'match' };
+    case 'x':
+      return { kind: 'no-match' };
+    case 'c':
+      return { kind: 'cant-tell' };
+    case 'n':
+      return { kind: 'new-individual' };
+    case 'u':
+      return { kind: 'undo' };
+    case 'ArrowRight':
+    case 'ArrowDown':
+    case 'j':
+      return { kind: 'select', delta: 1 };
+    case 'ArrowLeft':
+    case 'ArrowUp':
+    case 'k':
+      return { kind: 'select', delta: -1 };
+    case 'r':
+    case '0':
+      return { kind: 'reset-zoom' };
+    default:
+      return null;
+  }
+}
+
+/** The legend shown on the review screen: the same map, in words. */
+export const REVIEW_LEGEND: { keys: string[]; action: string }[] = [
+  { keys: ['M'], action: 'Match the selected candidate' },
+  { keys: ['1', '…', '9'], action: 'Match candidate 1–9' },
+  { keys: ['X'], action: 'Not a match (none of these)' },
+  { keys: ['C'], action: "Can't tell" },
+  { keys: ['N'], action: 'New individual' },
+  { keys: ['U', 'Ctrl+Z'], action: 'Undo last decision' },
+  { keys: ['←', '→', 'J', 'K'], action: 'Select candidate' },
+  { keys: ['R'], action: 'Reset zoom' },
+];
+
+/** Moves a selection by delta inside [0, count), wrapping around. */
+export function moveSelection(current: number, delta: number, count: number): number {
+  if (count <= 0) return 0;
+  return (((current + delta) % count) + count) % count;
+}

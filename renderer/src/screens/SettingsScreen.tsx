@@ -1,0 +1,286 @@
+import { useEffect, useId, useState } from 'react';
+import type { SettingsDto } from '../../../electron/core/api';
+import { useMutation, useQuery } from '../api/query';
+import { ErrorBanner, InlineError, Loading, PageHeader } from '../components/common';
+import { useToast } from '../components/toast';
+import { formatInstant } from '../lib/format';
+import { ModelTable } from './StatusScreen';
+
+export function SettingsScreen() {
+  const settings = useQuery('settings.get', {});
+  return (
+    <div className="page page-narrow">
+      <PageHeader title="Settings" />
+      <ErrorBanner
+        error={settings.error}
+        onRetry={() => void settings.refetch()}
+        title="Could not load the settings."
+      />
+      {!settings.data && !settings.error && <Loading />}
+      {settings.data && <ReviewSettings s={settings.data} />}
+      <ModelsSection />
+      <ModalTokenSection />
+    </div>
+  );
+}
+
+function ReviewSettings({ s }: { s: SettingsDto }) {
+  const save = useMutation('settings.set');
+  const toast = useToast();
+  const [reviewer, setReviewer] = useState(s.reviewer);
+  const [count, setCount] = useState(String(s.reviewCandidates));
+  const [threshold, setThreshold] = useState(
+    s.newIndividualThreshold === null ? '' : String(s.newIndividualThreshold),
+  );
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    setReviewer(s.reviewer);
+    setCount(String(s.reviewCandidates));
+    setThreshold(s.newIndividualThreshold === null ? '' : String(s.newIndividualThreshold));
+  }, [s]);
+  const ids = { reviewer: useId(), count: useId(), threshold: useId() };
+
+  const submit = async () => {
+    setProblem(null);
+    const n = Number(count);
+    if (!Number.isInteger(n) || n < 1 || n > 50)
+      return setProblem('Number of candidates: a whole number from 1 to 50.');
+    const t = threshold.trim() === '' ? null : Number(threshold);
+    if (t !== null && (!Number.isFinite(t) || t < 0 || t > 1))
+      return setProblem('Threshold: a number from 0 to 1, or empty.');
+    if (!reviewer.trim()) return setProblem('Reviewer name: type the name stored with your decisions.');
+    const changed = {
+      ...(reviewer.trim() !== s.reviewer ? { reviewer: reviewer.trim() } : {}),
+      ...(n !== s.reviewCandidates ? { reviewCandidates: n } : {}),
+      ...(t !== s.newIndividualThreshold ? { newIndividualThreshold: t } : {}),
+    };
+    if (Object.keys(changed).length === 0) return toast.show('Nothing changed.');
+    if (await save.run(changed)) toast.show('Settings saved.');
+  };
+
+  return (
+    <form
+      className="card form-card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2>Review</h2>
+      <div className="field">
+        <label htmlFor={ids.reviewer}>Reviewer name</label>
+        <input
+          id={ids.reviewer}
+          className="input"
+          value={reviewer}
+          onChange={(e) => setReviewer(e.target.value)}
+          maxLength={200}
+        />
+        <p className="help">Stored with every decision you make.</p>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.count}>Candidates shown per photo</label>
+        <input
+          id={ids.count}
+          className="input input-short"
+          type="number"
+          min={1}
+          max={50}
+          value={count}
+          onChange={(e) => setCount(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.threshold}>New-individual threshold</label>
+        <input
+          id={ids.threshold}
+          className="input input-short"
+          type="number"
+          min={0}
+          max={1}
+          step={0.01}
+          value={threshold}
+          onChange={(e) => setThreshold(e.target.value)}
+        />
+        <p className="help">
+          When the best candidate scores below this, Review suggests a new individual. Leave empty for no
+          suggestion.
+          {s.calibratedAt ? ` Last set ${formatInstant(s.calibratedAt)}.` : ' Not calibrated yet.'} To
+          calibrate it from your confirmed decisions, run <code>tigerid calibrate</code> on the command line
+          (a button will come later).
+        </p>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={save.pending}>
+          {save.pending ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
+      {problem && (
+        <p className="inline-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <InlineError error={save.error} />
+    </form>
+  );
+}
+
+function ModelsSection() {
+  const models = useQuery('models.list', {});
+  const importModel = useMutation('models.import');
+  const toast = useToast();
+  const [file, setFile] = useState('');
+  const [as, setAs] = useState('');
+  const ids = { file: useId(), as: useId() };
+  useEffect(() => {
+    if (!as && models.data?.[0]) setAs(models.data[0].id);
+  }, [models.data, as]);
+
+  return (
+    <section className="card">
+      <h2>Models</h2>
+      <ErrorBanner
+        error={models.error}
+        onRetry={() => void models.refetch()}
+        title="Could not list the models."
+      />
+      {models.data && <ModelTable models={models.data} />}
+      <form
+        className="subform"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const m = await importModel.run({ file: file.trim(), as });
+          if (m) {
+            toast.show(`Model ${m.id} imported.`);
+            setFile('');
+          }
+        }}
+      >
+        <h3>Import a model file</h3>
+        <p className="help">
+          For an ONNX file you were given on a USB stick or downloaded elsewhere. It is checked before use.
+        </p>
+        <div className="field">
+          <label htmlFor={ids.file}>Path of the .onnx file</label>
+          <input
+            id={ids.file}
+            className="input input-wide"
+            value={file}
+            onChange={(e) => setFile(e.target.value)}
+            spellCheck={false}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.as}>Which model it is</label>
+          <select id={ids.as} className="input" value={as} onChange={(e) => setAs(e.target.value)}>
+            {(models.data ?? []).map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.id}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="btn" disabled={!file.trim() || !as || importModel.pending}>
+            {importModel.pending ? 'Importing…' : 'Import model'}
+          </button>
+        </div>
+        <InlineError error={importModel.error} />
+      </form>
+    </section>
+  );
+}
+
+function ModalTokenSection() {
+  const status = useQuery('secrets.status', {});
+  const setToken = useMutation('secrets.setModalToken');
+  const clearToken = useMutation('secrets.clearModalToken');
+  const toast = useToast();
+  const [tokenId, setTokenId] = useState('');
+  const [secret, setSecret] = useState('');
+  const ids = { id: useId(), secret: useId() };
+  const s = status.data;
+
+  return (
+    <section className="card">
+      <h2>Modal cloud GPU</h2>
+      <p className="help">
+        With a Modal token, recognition can run on a cloud GPU when this computer is online. The token is kept
+        on this computer and never shown again.
+      </p>
+      <ErrorBanner
+        error={status.error}
+        onRetry={() => void status.refetch()}
+        title="Could not read the token status."
+      />
+      {s?.backend === 'plain-text' && (
+        <div className="banner banner-warn" role="note">
+          <strong>Stored as plain text.</strong> This computer has no system keychain available here, so the
+          token is saved in a file readable by anyone who can use this account.
+        </div>
+      )}
+      {s && (
+        <p className={`where ${s.modalTokenSet ? 'where-good' : 'where-ok'}`}>
+          {s.modalTokenSet ? 'A Modal token is set.' : 'No Modal token is set.'}
+        </p>
+      )}
+      <form
+        className="subform"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const r = await setToken.run({ tokenId: tokenId.trim(), tokenSecret: secret.trim() });
+          if (r) {
+            setTokenId('');
+            setSecret('');
+            toast.show('Modal token saved.');
+          }
+        }}
+      >
+        <div className="field">
+          <label htmlFor={ids.id}>Token ID</label>
+          <input
+            id={ids.id}
+            className="input input-wide"
+            value={tokenId}
+            onChange={(e) => setTokenId(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.secret}>Token secret</label>
+          <input
+            id={ids.secret}
+            className="input input-wide"
+            type="password"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            autoComplete="new-password"
+          />
+        </div>
+        <div className="form-actions">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={!tokenId.trim() || !secret.trim() || setToken.pending}
+          >
+            {s?.modalTokenSet ? 'Replace token' : 'Save token'}
+          </button>
+          {s?.modalTokenSet && (
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={clearToken.pending}
+              onClick={async () => {
+                if (await clearToken.run({})) toast.show('Modal token removed.');
+              }}
+            >
+              Remove token
+            </button>
+          )}
+        </div>
+        <InlineError error={setToken.error ?? clearToken.error} />
+      </form>
+    </section>
+  );
+}

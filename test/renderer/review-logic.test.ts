@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { moveSelection, reviewActionFor } from '../../renderer/src/lib/keys';
+import { mergeOrder, nextAfter, reinsert } from '../../renderer/src/lib/queue-order';
+
+describe('reviewActionFor', () => {
+  it('maps the decision keys, either case', () => {
+    expect(reviewActionFor({ key: 'm' })).toEqual({ kind: 'match' });
+    expect(reviewActionFor({ key: 'M' })).toEqual({ kind: 'match' });
+    expect(reviewActionFor({ key: 'x' })).toEqual({ kind: 'no-match' });
+    expect(reviewActionFor({ key: 'c' })).toEqual({ kind: 'cant-tell' });
+    expect(reviewActionFor({ key: 'N' })).toEqual({ kind: 'new-individual' });
+    expect(reviewActionFor({ key: 'u' })).toEqual({ kind: 'undo' });
+    expect(reviewActionFor({ key: 'r' })).toEqual({ kind: 'reset-zoom' });
+  });
+
+  it('maps 1–9 to the candidate at that rank (0-based index) and ignores 0 as a candidate', () => {
+    expect(reviewActionFor({ key: '1' })).toEqual({ kind: 'match-candidate', index: 0 });
+    expect(reviewActionFor({ key: '9' })).toEqual({ kind: 'match-candidate', index: 8 });
+    expect(reviewActionFor({ key: '0' })).toEqual({ kind: 'reset-zoom' });
+  });
+
+  it('moves the selection with arrows and J/K', () => {
+    for (const key of ['ArrowRight', 'ArrowDown', 'j'])
+      expect(reviewActionFor({ key })).toEqual({ kind: 'select', delta: 1 });
+    for (const key of ['ArrowLeft', 'ArrowUp', 'k'])
+      expect(reviewActionFor({ key })).toEqual({ kind: 'select', delta: -1 });
+  });
+
+  it('undoes with Ctrl+Z or Cmd+Z, and leaves other modified keys alone', () => {
+    expect(reviewActionFor({ key: 'z', ctrlKey: true })).toEqual({ kind: 'undo' });
+    expect(reviewActionFor({ key: 'z', metaKey: true })).toEqual({ kind: 'undo' });
+    expect(reviewActionFor({ key: 'm', ctrlKey: true })).toBeNull();
+    expect(reviewActionFor({ key: 'c', metaKey: true })).toBeNull();
+    expect(reviewActionFor({ key: 'm', altKey: true })).toBeNull();
+    expect(reviewActionFor({ key: 'z' })).toBeNull();
+  });
+
+  it('does nothing while the reviewer types in a field', () => {
+    expect(reviewActionFor({ key: 'm', inEditable: true })).toBeNull();
+    expect(reviewActionFor({ key: 'z', ctrlKey: true, inEditable: true })).toBeNull();
+  });
+
+  it('wraps the selection around', () => {
+    expect(moveSelection(0, -1, 12)).toBe(11);
+    expect(moveSelection(11, 1, 12)).toBe(0);
+    expect(moveSelection(3, 1, 12)).toBe(4);
+    expect(moveSelection(0, 1, 0)).toBe(0);
+  });
+});
+
+describe('queue order', () => {
+  it('keeps the reviewer’s order, drops decided items and appends new ones', () => {
+    expect(mergeOrder([], [5, 6, 7])).toEqual([5, 6, 7]);
+    expect(mergeOrder([7, 5, 6], [5, 6, 7, 8])).toEqual([7, 5, 6, 8]);
+    expect(mergeOrder([7, 5, 6], [6, 9, 7])).toEqual([7, 6, 9]);
+  });
+
+  it('goes to the next item after a decision, or back when at the end', () => {
+    expect(nextAfter([1, 2, 3], 2)).toBe(3);
+    expect(nextAfter([1, 2, 3], 3)).toBe(2);
+    expect(nextAfter([3], 3)).toBeNull();
+    expect(nextAfter([4, 5], 9)).toBe(4);
+  });
+
+  it('puts an undone item back in front of the current one', () => {
+    expect(reinsert([1, 3, 4], 2, 3)).toEqual([1, 2, 3, 4]);
+    expect(reinsert([3, 4], 2, null)).toEqual([2, 3, 4]);
+    expect(reinsert([1, 2, 3], 2, 3)).toEqual([1, 2, 3]);
+  });
+});
