@@ -47,7 +47,9 @@ async function start(): Promise<void> {
   const secrets = new SafeStorageSecretStore(safeStorage, join(dataDir, 'secrets.json'));
   if (secrets.backend === 'plain-text')
     log.warn('No OS keychain is available: the Modal token is stored unencrypted.');
-  engine = new Engine({ dataDir, secrets, log });
+  // A packaged app carries the manifest as an extraResource; from a checkout it is the repository's models/.
+  const manifestFile = app.isPackaged ? join(process.resourcesPath, 'models', 'models.json') : undefined;
+  engine = new Engine({ dataDir, secrets, log, ...(manifestFile ? { manifestFile } : {}) });
   const api = createAppApi(engine);
 
   denyPermissions(session.defaultSession, log);

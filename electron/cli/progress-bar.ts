@@ -20,13 +20,15 @@ export function progressBar(
   now: () => number = Date.now,
 ): ProgressListener & { done(): void } {
   const startedAt = now();
+  // Rate and ETA are per phase: an import's scan and its analysis run at very different speeds.
+  let phase = { name: '', startedAt, done: 0 };
   let last: ProgressEvent | undefined;
-  let lastPlainAt = 0;
+  let lastPlainAt = -Infinity;
   let drawn = false;
 
   const render = (event: ProgressEvent): string => {
-    const elapsedS = Math.max((now() - startedAt) / 1000, 1e-3);
-    const rate = event.done / elapsedS;
+    const elapsedS = Math.max((now() - phase.startedAt) / 1000, 1e-3);
+    const rate = (event.done - phase.done) / elapsedS;
     const parts = [`${label}${event.phase ? ` (${event.phase})` : ''}`];
     if (event.total !== undefined && event.total > 0) {
       const fraction = Math.min(event.done / event.total, 1);
@@ -46,6 +48,7 @@ export function progressBar(
   const listener = (event: ProgressEvent): void => {
     last = event;
     const t = now();
+    if (event.phase !== phase.name) phase = { name: event.phase, startedAt: t, done: event.done };
     if (t - startedAt < FIRST_DRAW_DELAY_MS) return;
     if (stream.isTTY) {
       const line = render(event).slice(0, (stream.columns ?? 100) - 1);
@@ -60,7 +63,7 @@ export function progressBar(
   return Object.assign(listener, {
     done(): void {
       if (stream.isTTY && drawn) stream.write('\r\x1b[2K');
-      else if (!stream.isTTY && last && lastPlainAt > 0) stream.write(`${render(last)}\n`);
+      else if (!stream.isTTY && last && lastPlainAt > -Infinity) stream.write(`${render(last)}\n`);
     },
   });
 }

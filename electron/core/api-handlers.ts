@@ -16,7 +16,13 @@ import type { CoreContext } from './context';
 import type { Engine } from './engine';
 import { EngineError, isEngineError } from './errors';
 import { undecidedCount, undecidedDetections, undoDecision, type DecisionRecord } from './gallery/decisions';
-import { mergeIndividuals, renameIndividual, splitIndividual, undoEdit, type GalleryEdit } from './gallery/edits';
+import {
+  mergeIndividuals,
+  renameIndividual,
+  splitIndividual,
+  undoEdit,
+  type GalleryEdit,
+} from './gallery/edits';
 import { findIndividual, individualSightings, listIndividuals, type Flank } from './gallery/individuals';
 import { decideWithScores } from './identification/decide';
 import { identify, storedQueryFeatures } from './identification/identify';
@@ -86,7 +92,9 @@ function modelDto(m: ModelListing): ModelDto {
 export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.env): AppApi {
   const ctx = engine.core;
   const args = <M extends keyof typeof API_METHODS>(method: M, input: ApiInput<M>) =>
-    parseInput(API_METHODS[method].input, input ?? {}, method) as ReturnType<(typeof API_METHODS)[M]['input']['parse']>;
+    parseInput(API_METHODS[method].input, input ?? {}, method) as ReturnType<
+      (typeof API_METHODS)[M]['input']['parse']
+    >;
   const reviewer = () => reviewerName(getSetting(ctx, 'review.reviewer') || undefined, env);
 
   const decisionDto = (d: DecisionRecord): DecisionDto => ({
@@ -139,14 +147,20 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       const provider = await services.engine.executionProvider();
       return {
         dataDir: ctx.paths.root,
-        inference: { where: provider.provider === 'cuda' ? 'local-cuda' : 'local-cpu', reason: provider.reason },
+        inference: {
+          where: provider.provider === 'cuda' ? 'local-cuda' : 'local-cpu',
+          reason: provider.reason,
+        },
         matcher: matcherName(services),
         models: (await services.store.list()).map(modelDto),
         counts: {
           media: count(ctx, 'SELECT COUNT(*) FROM media'),
           detections: count(ctx, 'SELECT COUNT(*) FROM detections'),
           undecided: undecidedCount(ctx),
-          individuals: count(ctx, 'SELECT COUNT(*) FROM individuals WHERE merged_into IS NULL AND retired_at IS NULL'),
+          individuals: count(
+            ctx,
+            'SELECT COUNT(*) FROM individuals WHERE merged_into IS NULL AND retired_at IS NULL',
+          ),
         },
         calibrated: getSetting(ctx, 'matching.newIndividual') !== null,
       };
@@ -164,7 +178,10 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     },
     async 'review.queue'(input) {
       const { limit } = args('review.queue', input);
-      return { total: undecidedCount(ctx), items: undecidedDetections(ctx, limit).map((d) => detectionDto(ctx, d.detectionId)) };
+      return {
+        total: undecidedCount(ctx),
+        items: undecidedDetections(ctx, limit).map((d) => detectionDto(ctx, d.detectionId)),
+      };
     },
     async 'review.candidates'(input) {
       const { detectionId, topK } = args('review.candidates', input);
@@ -190,7 +207,10 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
           })),
           threshold: found.threshold,
           likelyNew: found.likelyNew,
-          note: found.candidates.length === 0 ? 'The gallery has no confirmed individual yet: this is the first one.' : null,
+          note:
+            found.candidates.length === 0
+              ? 'The gallery has no confirmed individual yet: this is the first one.'
+              : null,
         };
       } catch (error) {
         if (!isEngineError(error, 'NOT_FOUND')) throw error;
@@ -231,7 +251,9 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       return {
         ...summaryDto(summary),
         sightings,
-        stations: [...stations].map(([name, n]) => ({ name, sightings: n })).sort((a, b) => b.sightings - a.sightings),
+        stations: [...stations]
+          .map(([name, n]) => ({ name, sightings: n }))
+          .sort((a, b) => b.sightings - a.sightings),
       };
     },
     async 'individuals.rename'(input) {

@@ -19,7 +19,10 @@ export const API_METHODS = {
   },
   'imports.list': { input: empty, mutates: false },
   'imports.cancel': { input: z.strictObject({ jobId: z.string().min(1) }), mutates: true },
-  'review.queue': { input: z.strictObject({ limit: z.number().int().min(1).max(500).default(50) }), mutates: false },
+  'review.queue': {
+    input: z.strictObject({ limit: z.number().int().min(1).max(500).default(50) }),
+    mutates: false,
+  },
   'review.candidates': {
     input: z.strictObject({ detectionId: id, topK: z.number().int().min(1).max(50).optional() }),
     mutates: false,
@@ -38,9 +41,16 @@ export const API_METHODS = {
   'individuals.list': { input: empty, mutates: false },
   'individuals.get': { input: z.strictObject({ individual: individualRef }), mutates: false },
   'individuals.rename': { input: z.strictObject({ individual: individualRef, name }), mutates: true },
-  'individuals.merge': { input: z.strictObject({ source: individualRef, target: individualRef }), mutates: true },
+  'individuals.merge': {
+    input: z.strictObject({ source: individualRef, target: individualRef }),
+    mutates: true,
+  },
   'individuals.split': {
-    input: z.strictObject({ individual: individualRef, detectionIds: z.array(id).min(1), newName: name.optional() }),
+    input: z.strictObject({
+      individual: individualRef,
+      detectionIds: z.array(id).min(1),
+      newName: name.optional(),
+    }),
     mutates: true,
   },
   'edits.undo': { input: z.strictObject({ editId: id.optional() }), mutates: true },
@@ -54,10 +64,16 @@ export const API_METHODS = {
     mutates: true,
   },
   'models.list': { input: empty, mutates: false },
-  'models.import': { input: z.strictObject({ file: z.string().min(1).max(4096), as: z.string().min(1).max(100) }), mutates: true },
+  'models.import': {
+    input: z.strictObject({ file: z.string().min(1).max(4096), as: z.string().min(1).max(100) }),
+    mutates: true,
+  },
   'secrets.status': { input: empty, mutates: false },
   'secrets.setModalToken': {
-    input: z.strictObject({ tokenId: z.string().trim().min(1).max(200), tokenSecret: z.string().trim().min(1).max(500) }),
+    input: z.strictObject({
+      tokenId: z.string().trim().min(1).max(200),
+      tokenSecret: z.string().trim().min(1).max(500),
+    }),
     mutates: true,
   },
   'secrets.clearModalToken': { input: empty, mutates: true },

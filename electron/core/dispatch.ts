@@ -10,7 +10,12 @@ import { InvalidArgument } from './validate';
  * bytes. Misuse becomes InvalidArgument; engine failures keep their code; anything else is an InternalError,
  * logged with its stack and shown without it.
  */
-export async function dispatch(api: AppApi, method: unknown, args: unknown, log: Logger): Promise<ApiResponse<unknown>> {
+export async function dispatch(
+  api: AppApi,
+  method: unknown,
+  args: unknown,
+  log: Logger,
+): Promise<ApiResponse<unknown>> {
   if (typeof method !== 'string' || !(method in API_METHODS)) {
     const hint = typeof method === 'string' ? didYouMean(method, API_METHOD_NAMES) : undefined;
     return failure({
@@ -25,12 +30,17 @@ export async function dispatch(api: AppApi, method: unknown, args: unknown, log:
     const value = await handler(args ?? {});
     return { ok: true, value, mutated: API_METHODS[name].mutates };
   } catch (error) {
-    if (isEngineError(error)) return failure({ type: 'EngineError', code: error.code, message: error.message });
+    if (isEngineError(error))
+      return failure({ type: 'EngineError', code: error.code, message: error.message });
     if (error instanceof InvalidArgument || error instanceof RangeError) {
       return failure({ type: 'InvalidArgument', code: 'INVALID_ARGUMENT', message: error.message });
     }
     log.error(`${name} failed: ${(error as Error)?.stack ?? String(error)}`);
-    return failure({ type: 'InternalError', code: 'INTERNAL', message: `Tiger ID hit an unexpected problem in ${name}; it was logged.` });
+    return failure({
+      type: 'InternalError',
+      code: 'INTERNAL',
+      message: `Tiger ID hit an unexpected problem in ${name}; it was logged.`,
+    });
   }
 }
 

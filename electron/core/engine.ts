@@ -2,6 +2,7 @@ import { loadAnalysisServices } from './analysis/load-services';
 import { openCore, type CoreContext } from './context';
 import { GalleryIndex } from './identification/gallery-index';
 import { ImportJobs } from './import-jobs';
+import { loadManifest } from './inference/manifest';
 import { silentLogger, type Logger } from './log';
 import type { SecretStore } from './secrets';
 
@@ -10,6 +11,8 @@ export type LoadedServices = Awaited<ReturnType<typeof loadAnalysisServices>>;
 export interface EngineOptions {
   dataDir: string;
   secrets: SecretStore;
+  /** The models manifest; default the one in the repository (a packaged app passes its resources copy). */
+  manifestFile?: string;
   log?: Logger;
   now?: () => Date;
 }
@@ -25,6 +28,7 @@ export class Engine {
   readonly imports: ImportJobs;
   private servicesPromise: Promise<LoadedServices> | undefined;
   private indexInstance: GalleryIndex | undefined;
+  private readonly manifestFile: string | undefined;
 
   constructor(options: EngineOptions) {
     this.core = openCore({
@@ -33,11 +37,15 @@ export class Engine {
       ...(options.now ? { now: options.now } : {}),
     });
     this.secrets = options.secrets;
+    this.manifestFile = options.manifestFile;
     this.imports = new ImportJobs(this.core, () => this.services());
   }
 
   services(): Promise<LoadedServices> {
-    this.servicesPromise ??= loadAnalysisServices(this.core);
+    this.servicesPromise ??= loadAnalysisServices(
+      this.core,
+      this.manifestFile ? { manifest: loadManifest(this.manifestFile) } : {},
+    );
     return this.servicesPromise;
   }
 

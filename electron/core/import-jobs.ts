@@ -30,7 +30,10 @@ export class ImportJobs {
   start(folder: string, station?: string): ImportJobDto {
     const running = [...this.jobs.values()].find((j) => j.dto.state === 'running');
     if (running) {
-      throw new EngineError('CONFLICT', `An import of ${running.dto.folder} is running; wait for it or cancel it first.`);
+      throw new EngineError(
+        'CONFLICT',
+        `An import of ${running.dto.folder} is running; wait for it or cancel it first.`,
+      );
     }
     const job: RunningJob = {
       abort: new AbortController(),
@@ -71,7 +74,8 @@ export class ImportJobs {
           signal: job.abort.signal,
           onProgress: (event) => this.progress(job, event.phase, event.done, event.total),
           onFile: (file) => {
-            if (file.status === 'failed') dto.failed.push({ path: file.path, code: file.code ?? 'UNKNOWN', message: file.message ?? '' });
+            if (file.status === 'failed')
+              dto.failed.push({ path: file.path, code: file.code ?? 'UNKNOWN', message: file.message ?? '' });
           },
         },
       );
@@ -124,6 +128,7 @@ export class ImportJobs {
   /** Stops running imports at their next safe point and waits for them, before the database closes. */
   async stopAll(): Promise<void> {
     for (const job of this.jobs.values()) job.abort.abort();
-    while ([...this.jobs.values()].some((j) => j.dto.state === 'running')) await new Promise((r) => setTimeout(r, 20));
+    while ([...this.jobs.values()].some((j) => j.dto.state === 'running'))
+      await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -27,7 +27,8 @@ export class FileSecretStore implements SecretStore {
   private read(): Record<string, string> {
     if (!existsSync(this.file)) return {};
     const parsed = fileSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-    if (!parsed.success) throw new Error(`The secrets file ${this.file} is damaged; delete it and set the token again.`);
+    if (!parsed.success)
+      throw new Error(`The secrets file ${this.file} is damaged; delete it and set the token again.`);
     return parsed.data;
   }
 
@@ -48,8 +49,6 @@ export class FileSecretStore implements SecretStore {
   }
 
   delete(name: string): void {
-    const values = this.read();
-    delete values[name];
-    this.write(values);
+    this.write(Object.fromEntries(Object.entries(this.read()).filter(([key]) => key !== name)));
   }
 }

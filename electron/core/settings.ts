@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CoreContext } from './context';
+import { DEFAULT_SHORTLIST } from './matching/stripe-matcher';
 import { parseInput } from './validate';
 
 /** Every setting with its default, in one place. Stored per gallery in the settings table as JSON. */
@@ -11,7 +12,7 @@ export const SETTINGS = {
   /** Padding added around a detector box before cropping, as a fraction of the box. */
   'detection.cropPadding': z.number().min(0).max(0.5).default(0.05),
   /** Gallery images verified geometrically per query, after the global shortlist. */
-  'matching.shortlist': z.number().int().min(1).max(500).default(24),
+  'matching.shortlist': z.number().int().min(1).max(500).default(DEFAULT_SHORTLIST),
   /** Weight of each model in the fused score; models not named weigh 1. */
   'matching.modelWeights': z.record(z.string(), z.number().min(0)).default({}),
   /** Set by calibration from the gallery's own decisions; null until calibrated. */

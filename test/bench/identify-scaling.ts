@@ -4,7 +4,11 @@ import { openCore, type CoreContext } from '../../electron/core/context';
 import { decodeImage } from '../../electron/core/images/decode';
 import { GalleryIndex } from '../../electron/core/identification/gallery-index';
 import { identify } from '../../electron/core/identification/identify';
-import { loadStripeMatcher, STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION } from '../../electron/core/matching/stripe-matcher';
+import {
+  loadStripeMatcher,
+  STRIPE_MATCHER_ID,
+  STRIPE_MATCHER_VERSION,
+} from '../../electron/core/matching/stripe-matcher';
 import { syntheticTigerPhoto } from '../support/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { round } from './import-rate';
@@ -46,7 +50,8 @@ export async function benchIdentifyScaling(): Promise<Record<string, unknown>> {
       index.refresh();
       const loadMs = performance.now() - loadStart;
       const start = performance.now();
-      for (const query of queries) identify(core, services, index, { flank: 'unknown', stripes: query, vectors: new Map() });
+      for (const query of queries)
+        identify(core, services, index, { flank: 'unknown', stripes: query, vectors: new Map() });
       const perQueryMs = (performance.now() - start) / QUERIES;
       if (size === 100) baseline = perQueryMs;
       sizes[String(size)] = {
@@ -82,7 +87,13 @@ function fillGallery(core: CoreContext, encoded: Buffer[], size: number): void {
   core.db.transaction(() => {
     let individualId: number | bigint = 0;
     for (let i = 0; i < size; i++) {
-      const m = media.run(String(i).padStart(64, '0'), `/bench/${i}.jpg`, `${i}.jpg`, now, now).lastInsertRowid;
+      const m = media.run(
+        String(i).padStart(64, '0'),
+        `/bench/${i}.jpg`,
+        `${i}.jpg`,
+        now,
+        now,
+      ).lastInsertRowid;
       const d = detection.run(m, now).lastInsertRowid;
       const blob = encoded[i % encoded.length] as Buffer;
       embedding.run(d, STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, blob.length, blob, now);

@@ -1,5 +1,7 @@
 import { benchIdentifyScaling } from './identify-scaling';
 import { benchImportRate } from './import-rate';
+import { benchUiReview } from './ui-review';
+import { benchUiServe } from './ui-serve';
 
 /**
  * `npm run bench`: prints one JSON object of figures. Every speed is reported beside a baseline measured in the
@@ -8,6 +10,8 @@ import { benchImportRate } from './import-rate';
 const sections: Record<string, () => Promise<unknown>> = {
   importRate: benchImportRate,
   identifyScaling: benchIdentifyScaling,
+  uiServe: benchUiServe,
+  uiReview: benchUiReview,
 };
 
 const only = process.argv.slice(2);

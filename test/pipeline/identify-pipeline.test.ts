@@ -19,7 +19,11 @@ describe('identification pipeline (built-in stripe matcher)', () => {
     for (const individual of INDIVIDUALS) {
       const folder = join(dir.path, 'sdcard', `cam-${individual}`);
       mkdirSync(folder, { recursive: true });
-      for (const view of [0, 1, 2]) writeFileSync(join(folder, `t${individual}-v${view}.jpg`), await syntheticTigerPhoto(individual, view));
+      for (const view of [0, 1, 2])
+        writeFileSync(
+          join(folder, `t${individual}-v${view}.jpg`),
+          await syntheticTigerPhoto(individual, view),
+        );
     }
     writeFileSync(join(dir.path, 'query-known.jpg'), await syntheticTigerPhoto(3, 7));
     writeFileSync(join(dir.path, 'query-unknown.jpg'), await syntheticTigerPhoto(42, 1));
@@ -87,6 +91,6 @@ describe('identification pipeline (built-in stripe matcher)', () => {
     const result = await cli('identify', join(dir.path, 'query-known.jpg'), '--top', '3');
     expect(result.stdout).toMatch(/^whole frame \(no detector installed\)/);
     expect(result.stdout).toMatch(/Likely T-\d{4} "Tiger 3"/);
-    expect(result.stdout.split('\n').filter((l) => /^\d  T-/.test(l))).toHaveLength(3);
+    expect(result.stdout.split('\n').filter((l) => /^\d {2}T-/.test(l))).toHaveLength(3);
   });
 });

@@ -1,16 +1,5 @@
 import sharp from 'sharp';
-
-/** Deterministic PRNG (mulberry32): the same seed draws the same tiger every time. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../electron/core/matching/stripe-hamming';
 
 /** The stripe pattern of one synthetic individual: wavy black bands of varying width on orange fur. */
 function stripePaths(individual: number): string {
@@ -41,7 +30,12 @@ function stripePaths(individual: number): string {
  * individual; the view changes position, scale, rotation, exposure and background, as another camera-trap frame
  * of the same animal would.
  */
-export async function syntheticTigerPhoto(individual: number, view: number, width = 640, height = 420): Promise<Buffer> {
+export async function syntheticTigerPhoto(
+  individual: number,
+  view: number,
+  width = 640,
+  height = 420,
+): Promise<Buffer> {
   const rand = prng(individual * 104729 + view * 31 + 7);
   const angle = (rand() - 0.5) * 14;
   const scale = 0.85 + rand() * 0.25;

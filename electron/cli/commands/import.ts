@@ -33,7 +33,12 @@ export const importCommand: Command = {
     let result: ImportAndAnalyseResult;
     try {
       // A missing or unreadable folder throws an EngineError: the CLI prints its one line and exits 1.
-      result = await importAndAnalyse(ctx.core(), services, { folder, station }, { onProgress: progress, signal: ctx.signal });
+      result = await importAndAnalyse(
+        ctx.core(),
+        services,
+        { folder, station },
+        { onProgress: progress, signal: ctx.signal },
+      );
     } finally {
       progress.done();
       await services.close();

@@ -52,11 +52,33 @@ export const reviewCommand: Command = {
     };
     const history: DecisionRecord[] = [];
     let decided = 0;
+    /** Undoes this session's last decision; returns the queue position to show next. */
+    const undoLast = (current: number): number => {
+      const last = history.pop();
+      if (!last) {
+        ctx.out('  nothing to undo in this session.\n');
+        return current;
+      }
+      undoDecision(core, last.id, reviewer);
+      decided--;
+      ctx.out(`  undid decision ${last.id}; back to detection ${last.detectionId}.\n`);
+      const back = queue.findIndex((q) => q.detectionId === last.detectionId);
+      return back >= 0 ? back : current;
+    };
     try {
       ctx.out(`${queue.length} detection(s) to review.\n${KEYS}`);
-      for (let i = 0; i < queue.length; i++) {
+      for (let i = 0; ; i++) {
         const item = queue[i];
-        if (!item) break;
+        if (!item) {
+          // The end of the queue still allows undoing the last decision, as a reviewer expects.
+          if (
+            history.length === 0 ||
+            (await ask('All reviewed. u to undo the last decision, Enter to finish> ')) !== 'u'
+          )
+            break;
+          i = undoLast(i) - 1;
+          continue;
+        }
         let result: Identification | undefined;
         try {
           result = identify(core, services, index, storedQueryFeatures(core, services, item.detectionId), {
@@ -100,17 +122,7 @@ export const reviewCommand: Command = {
             reviewer,
           });
         } else if (answer === 'u') {
-          const last = history.pop();
-          if (!last) ctx.out('  nothing to undo in this session.\n');
-          else {
-            undoDecision(core, last.id, reviewer);
-            decided--;
-            ctx.out(`  undid decision ${last.id}; back to detection ${last.detectionId}.\n`);
-            const back = queue.findIndex((q) => q.detectionId === last.detectionId);
-            i = (back >= 0 ? back : i) - 1;
-            continue;
-          }
-          i--;
+          i = undoLast(i) - 1;
         } else if (answer !== 's') {
           ctx.out(`  "${answer}" is not a key here.\n${KEYS}`);
           i--;

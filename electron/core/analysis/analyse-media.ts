@@ -7,7 +7,8 @@ import type { RawImage } from '../images/raw-image';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from '../matching/stripe-matcher';
 import type { ProgressListener } from '../progress';
 import { getSetting } from '../settings';
-import type { AnalysisServices, DetectedAnimal } from './services';
+import type { Detection } from '../inference/detector';
+import type { AnalysisServices } from './services';
 
 /** Camera-trap frames are decoded at most this large: tiger crops keep their stripes, decode stays fast. */
 export const ANALYSIS_MAX_SIDE = 2560;
@@ -20,7 +21,7 @@ interface MediaRow {
 
 /** One animal of a frame with everything the matchers know about it. */
 export interface DescribedAnimal {
-  animal: DetectedAnimal;
+  animal: Detection;
   stripes: StripeDescriptor | null;
   /** Why there is no stripe descriptor (a crop too small or too plain), for the log and the user. */
   stripesError: string | null;

@@ -21,7 +21,7 @@ export function auroc(positives: readonly number[], negatives: readonly number[]
   const order = scores.map((_, i) => i).sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0));
   // Mann-Whitney U: sum of the positives' ranks, tied scores sharing their average rank.
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && scores[order[j] ?? 0] === scores[order[i] ?? 0]) j++;
     const averageRank = (i + 1 + j) / 2;

@@ -28,6 +28,27 @@ const decisionInput = z
 
 export type DecisionInput = z.input<typeof decisionInput>;
 
+interface DecisionRow {
+  id: number;
+  detection_id: number;
+  verdict: Verdict;
+  individual_id: number | null;
+  reviewer: string;
+  decided_at: string;
+  undone_at: string | null;
+}
+
+function toRecord(r: DecisionRow): DecisionRecord {
+  return {
+    id: r.id,
+    detectionId: r.detection_id,
+    verdict: r.verdict,
+    individualId: r.individual_id,
+    reviewer: r.reviewer,
+    decidedAt: r.decided_at,
+  };
+}
+
 export interface DecisionRecord {
   id: number;
   detectionId: number;
@@ -85,17 +106,7 @@ export function undoDecision(ctx: CoreContext, decisionId: number, reviewer: str
   parseInput(z.number().int().positive(), decisionId, 'decision id');
   parseInput(z.string().trim().min(1), reviewer, 'reviewer');
   return ctx.db.transaction((): DecisionRecord => {
-    const row = ctx.db.prepare('SELECT * FROM decisions WHERE id = ?').get(decisionId) as
-      | {
-          id: number;
-          detection_id: number;
-          verdict: Verdict;
-          individual_id: number | null;
-          reviewer: string;
-          decided_at: string;
-          undone_at: string | null;
-        }
-      | undefined;
+    const row = ctx.db.prepare('SELECT * FROM decisions WHERE id = ?').get(decisionId) as DecisionRow | undefined;
     if (!row) throw new EngineError('NOT_FOUND', `No decision ${decisionId}.`);
     if (row.undone_at !== null) {
       throw new EngineError('CONFLICT', `Decision ${decisionId} was already undone at ${row.undone_at}.`);
@@ -114,14 +125,7 @@ export function undoDecision(ctx: CoreContext, decisionId: number, reviewer: str
       if (!stillUsed)
         ctx.db.prepare('UPDATE individuals SET retired_at = ? WHERE id = ?').run(now, row.individual_id);
     }
-    return {
-      id: row.id,
-      detectionId: row.detection_id,
-      verdict: row.verdict,
-      individualId: row.individual_id,
-      reviewer: row.reviewer,
-      decidedAt: row.decided_at,
-    };
+    return toRecord(row);
   })();
 }
 
@@ -131,24 +135,8 @@ export function decisionTrail(
   detectionId: number,
 ): (DecisionRecord & { undoneAt: string | null })[] {
   return (
-    ctx.db.prepare('SELECT * FROM decisions WHERE detection_id = ? ORDER BY id').all(detectionId) as {
-      id: number;
-      detection_id: number;
-      verdict: Verdict;
-      individual_id: number | null;
-      reviewer: string;
-      decided_at: string;
-      undone_at: string | null;
-    }[]
-  ).map((r) => ({
-    id: r.id,
-    detectionId: r.detection_id,
-    verdict: r.verdict,
-    individualId: r.individual_id,
-    reviewer: r.reviewer,
-    decidedAt: r.decided_at,
-    undoneAt: r.undone_at,
-  }));
+    ctx.db.prepare('SELECT * FROM decisions WHERE detection_id = ? ORDER BY id').all(detectionId) as DecisionRow[]
+  ).map((r) => ({ ...toRecord(r), undoneAt: r.undone_at }));
 }
 
 const UNDECIDED = `NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)`;

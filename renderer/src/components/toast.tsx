@@ -22,7 +22,7 @@ export function useToast(): ToastApi {
   return useContext(ToastContext);
 }
 
-/** One toast at a time, bottom centre; an action (Undo) keeps it up longer. */
+/** One toast at a time, bottom right; an action (Undo) keeps it up longer. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toast, setToast] = useState<Toast | null>(null);
   const [busy, setBusy] = useState(false);

@@ -124,6 +124,9 @@ function ImportJob({ job }: { job: ImportJobDto }) {
   const cancel = useMutation('imports.cancel');
   const undecided = useQuery('review.queue', { limit: 1 });
   const pct = job.total ? Math.min(100, Math.round((job.done / job.total) * 100)) : null;
+  // A folder that could not be read at all: the error says it all, a row of zeros would only add noise.
+  const nothingDone =
+    job.state === 'failed' && job.imported + job.duplicates + job.detections + job.failed.length === 0;
   const title =
     job.state === 'running'
       ? 'Importing'
@@ -190,30 +193,36 @@ function ImportJob({ job }: { job: ImportJobDto }) {
 
       {job.state !== 'running' && (
         <>
-          {job.error && <p className="inline-error">{job.error}</p>}
+          {job.error && (
+            <p className="inline-error" role="alert">
+              {job.error}
+            </p>
+          )}
           {job.state === 'cancelled' && (
             <p className="help">
               Start the same folder again to resume: photos already imported are skipped.
             </p>
           )}
-          <dl className="stats">
-            <div>
-              <dt>Photos imported</dt>
-              <dd>{job.imported.toLocaleString()}</dd>
-            </div>
-            <div>
-              <dt>Already in the gallery</dt>
-              <dd>{job.duplicates.toLocaleString()}</dd>
-            </div>
-            <div>
-              <dt>Animals found</dt>
-              <dd>{job.detections.toLocaleString()}</dd>
-            </div>
-            <div>
-              <dt>Files with problems</dt>
-              <dd className={job.failed.length ? 'warn' : ''}>{job.failed.length.toLocaleString()}</dd>
-            </div>
-          </dl>
+          {!nothingDone && (
+            <dl className="stats">
+              <div>
+                <dt>Photos imported</dt>
+                <dd>{job.imported.toLocaleString()}</dd>
+              </div>
+              <div>
+                <dt>Already in the gallery</dt>
+                <dd>{job.duplicates.toLocaleString()}</dd>
+              </div>
+              <div>
+                <dt>Animals found</dt>
+                <dd>{job.detections.toLocaleString()}</dd>
+              </div>
+              <div>
+                <dt>Files with problems</dt>
+                <dd className={job.failed.length ? 'warn' : ''}>{job.failed.length.toLocaleString()}</dd>
+              </div>
+            </dl>
+          )}
           {undecided.data && undecided.data.total > 0 && (
             <button
               type="button"

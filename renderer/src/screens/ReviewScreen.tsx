@@ -3,7 +3,7 @@ import type { CandidateDto, CandidatesDto, DetectionDto, Verdict } from '../../.
 import { call, errorMessage, type ApiError } from '../api/client';
 import { queries, queryKey, useQuery } from '../api/query';
 import { CompareView } from '../components/CompareView';
-import { Crop, EmptyState, ErrorBanner, InlineError, Kbd, Loading } from '../components/common';
+import { Crop, EmptyState, ErrorBanner, InlineError, Kbd, Loading, PageHeader } from '../components/common';
 import { useToast } from '../components/toast';
 import { baseName, flankLabel, formatCaptureTime, formatScore, individualLabel, plural } from '../lib/format';
 import { moveSelection, REVIEW_LEGEND, reviewActionFor, type ReviewAction } from '../lib/keys';
@@ -219,8 +219,9 @@ export function ReviewScreen() {
   if (currentId === null) {
     return (
       <div className="page">
+        <PageHeader title="Review" />
         <EmptyState title="Nothing to review — import photos">
-          <p>Every detection has a decision. New detections appear here after an import.</p>
+          <p>No detection is waiting for a decision. New detections appear here after an import.</p>
           <p>
             <a className="btn btn-primary" href={href({ screen: 'import' })}>
               Go to Import
@@ -504,8 +505,15 @@ function NewIndividualForm({
   onCancel: () => void;
   onCreate: () => void;
 }) {
+  // The form opens below the decision buttons, often under the fold: bring all of it (the Create button too) into view.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // Recent Chromium returns a promise from scrollIntoView: an effect must not return it.
+    formRef.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   return (
     <form
+      ref={formRef}
       className="new-form"
       onSubmit={(e) => {
         e.preventDefault();

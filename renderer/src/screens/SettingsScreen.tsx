@@ -106,8 +106,7 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
           When the best candidate scores below this, Review suggests a new individual. Leave empty for no
           suggestion.
           {s.calibratedAt ? ` Last set ${formatInstant(s.calibratedAt)}.` : ' Not calibrated yet.'} To
-          calibrate it from your confirmed decisions, run <code>tigerid calibrate</code> on the command line
-          (a button will come later).
+          calibrate it from your confirmed decisions, run <code>tigerid calibrate</code> on the command line.
         </p>
       </div>
       <div className="form-actions">

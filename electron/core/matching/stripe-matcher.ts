@@ -1,0 +1,179 @@
+/**
+ * The built-in, training-free stripe matcher (HotSpotter / Wild-ID style), used when no re-identification
+ * model is installed. Each crop becomes a set of AKAZE keypoints with binary descriptors (background flagged
+ * by a fur-colour mask); a search first shortlists gallery images by distinctiveness-weighted one-vs-many
+ * voting over a hash index of all gallery descriptors, then verifies the shortlist geometrically (ratio test
+ * + RANSAC homography). Scores are comparable across queries and lie in [0, 1), like the deep models' cosine
+ * similarities they are fused with: verified hits score 0.5 + 0.5·w/(w + 20) from their weighted inlier count w
+ * (so in [0.5, 1)), unverified hits half their vote share (in [0, 0.5)), so every verified hit ranks first.
+ */
+import type { RawImage } from '../images/raw-image';
+import { loadOpenCv, type OpenCv } from './stripe-cv';
+import { decodeFeatures, encodeFeatures } from './stripe-codec';
+import { DEFAULT_FEATURES, DESCRIPTOR_BYTES, extractFeatures, type LocalFeatures } from './stripe-features';
+import { DEFAULT_VERIFY, descriptorMat, verifyPair } from './stripe-verify';
+import { VoteIndex } from './stripe-vote';
+
+export const STRIPE_MATCHER_ID = 'builtin-stripes';
+/** Bump whenever extraction changes: stored descriptors of another version are refused by `decode`. */
+export const STRIPE_FEATURE_VERSION = 1;
+export const STRIPE_MATCHER_VERSION: string = `akaze-mldb-${DEFAULT_FEATURES.workingSide}-fur.${STRIPE_FEATURE_VERSION}`;
+
+/** Keypoints the fur mask calls background still count, at half weight (the mask is a weak cue on video). */
+export const BACKGROUND_WEIGHT = 0.5;
+/** Weighted inliers at which a verified score is halfway between 0.5 and 1. */
+export const INLIER_HALF_SCORE = 20;
+export const DEFAULT_SHORTLIST = 10;
+
+export type StripeDescriptor = Readonly<LocalFeatures>;
+
+export interface StripeHit {
+  id: number;
+  score: number;
+  globalSimilarity: number;
+  inliers: number;
+  verified: boolean;
+}
+
+export interface StripeSearchOptions {
+  shortlist?: number;
+  limit?: number;
+  excludeIds?: ReadonlySet<number>;
+}
+
+export interface StripeIndex {
+  add(id: number, d: StripeDescriptor): void;
+  remove(id: number): void;
+  readonly size: number;
+  /** per-gallery-image scores, best first: shortlist by global similarity, then geometric verification of the shortlist */
+  search(query: StripeDescriptor, options?: StripeSearchOptions): StripeHit[];
+}
+
+export interface StripeMatcher {
+  describe(image: RawImage): StripeDescriptor;
+  encode(d: StripeDescriptor): Buffer;
+  decode(b: Buffer): StripeDescriptor;
+  createIndex(): StripeIndex;
+}
+
+/** Structural check of a descriptor handed in by a caller (it may not come from `describe`/`decode`). */
+function checkDescriptor(d: StripeDescriptor): void {
+  const count = d.onFur.length;
+  if (d.points.length !== count * 2 || d.descriptors.length !== count * DESCRIPTOR_BYTES) {
+    throw new TypeError('stripe descriptor has inconsistent keypoint, point and descriptor counts');
+  }
+  if (!(d.width > 0 && d.height > 0)) throw new TypeError('stripe descriptor has no working size');
+}
+
+function checkId(id: number): void {
+  // Ids are packed with keypoint indices into one safe integer inside the vote index.
+  if (!Number.isSafeInteger(id) || id < 0 || id > 2 ** 40) throw new RangeError(`invalid gallery id ${id}`);
+}
+
+function weightsOf(d: StripeDescriptor): Float32Array {
+  return Float32Array.from(d.onFur, (v) => (v ? 1 : BACKGROUND_WEIGHT));
+}
+
+export function verifiedScore(weightedInliers: number): number {
+  return 0.5 + (0.5 * weightedInliers) / (weightedInliers + INLIER_HALF_SCORE);
+}
+
+interface Stored {
+  descriptor: StripeDescriptor;
+  weights: Float32Array;
+}
+
+class StripeVoteIndex implements StripeIndex {
+  private readonly votes = new VoteIndex();
+  private readonly items = new Map<number, Stored>();
+
+  constructor(private readonly cv: OpenCv) {}
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  add(id: number, d: StripeDescriptor): void {
+    checkId(id);
+    checkDescriptor(d);
+    const weights = weightsOf(d);
+    this.items.set(id, { descriptor: d, weights });
+    this.votes.add(id, d.descriptors, weights);
+  }
+
+  remove(id: number): void {
+    this.items.delete(id);
+    this.votes.remove(id);
+  }
+
+  search(query: StripeDescriptor, options: StripeSearchOptions = {}): StripeHit[] {
+    checkDescriptor(query);
+    const shortlist = options.shortlist ?? DEFAULT_SHORTLIST;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    if (!(shortlist >= 0) || !(limit >= 0)) throw new RangeError('shortlist and limit must be non-negative');
+    const excluded = options.excludeIds;
+    const queryWeights = weightsOf(query);
+    const votes = this.votes.vote(
+      query.descriptors,
+      queryWeights,
+      excluded ? (id) => excluded.has(id) : undefined,
+    );
+    const ranked = [...this.items.keys()]
+      .filter((id) => !excluded?.has(id))
+      .map((id) => ({ id, similarity: votes.get(id) ?? 0 }))
+      .sort((a, b) => b.similarity - a.similarity || a.id - b.id);
+
+    const cv = this.cv;
+    const matcher = new cv.BFMatcher(cv.NORM_HAMMING, false);
+    const queryMat = descriptorMat(cv, query);
+    try {
+      const hits = ranked.map(({ id, similarity }, rank): StripeHit => {
+        const stored = this.items.get(id);
+        if (rank >= shortlist || !stored) {
+          return {
+            id,
+            score: 0.4995 * Math.min(1, similarity),
+            globalSimilarity: similarity,
+            inliers: 0,
+            verified: false,
+          };
+        }
+        const weight = (q: number, g: number): number =>
+          Math.sqrt((queryWeights[q] ?? 1) * (stored.weights[g] ?? 1));
+        const v = verifyPair(cv, matcher, queryMat, query, stored.descriptor, weight, DEFAULT_VERIFY);
+        return {
+          id,
+          score: verifiedScore(v.weightedInliers),
+          globalSimilarity: similarity,
+          inliers: v.inliers,
+          verified: true,
+        };
+      });
+      hits.sort((a, b) => b.score - a.score || a.id - b.id);
+      return hits.slice(0, limit);
+    } finally {
+      queryMat.delete();
+      matcher.delete();
+    }
+  }
+}
+
+function createMatcher(cv: OpenCv): StripeMatcher {
+  return {
+    describe: (image) => extractFeatures(cv, image, DEFAULT_FEATURES),
+    encode: (d) => {
+      checkDescriptor(d);
+      return encodeFeatures(d, STRIPE_FEATURE_VERSION);
+    },
+    decode: (b) => decodeFeatures(b, STRIPE_FEATURE_VERSION),
+    createIndex: () => new StripeVoteIndex(cv),
+  };
+}
+
+let loading: Promise<StripeMatcher> | undefined;
+
+/** Awaits the OpenCV runtime once; every caller shares one matcher. */
+export function loadStripeMatcher(): Promise<StripeMatcher> {
+  loading ??= loadOpenCv().then(({ cv }) => createMatcher(cv));
+  return loading;
+}
