@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Builds the renderer once before the browser tests (skipped when dist/renderer is current).
+    globalSetup: ['test/e2e/global-setup.ts'],
     reporters: ['default'],
   },
 });

@@ -4,10 +4,12 @@ import { openCore, type CoreContext } from '../../electron/core/context';
 import { decodeImage } from '../../electron/core/images/decode';
 import { GalleryIndex } from '../../electron/core/identification/gallery-index';
 import { identify } from '../../electron/core/identification/identify';
+import { mulberry32 } from '../../electron/core/matching/stripe-hamming';
 import {
   loadStripeMatcher,
   STRIPE_MATCHER_ID,
   STRIPE_MATCHER_VERSION,
+  type StripeDescriptor,
 } from '../../electron/core/matching/stripe-matcher';
 import { syntheticTigerPhoto } from '../support/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
@@ -18,8 +20,9 @@ const QUERIES = 10;
 
 /**
  * Identification time per query as the gallery grows (100, 1,000, 10,000 entries), through the real database,
- * gallery index and identify(). Entries are copies of 100 described synthetic tiger photos under distinct
- * individuals, so the shortlist and verification do real work at every size.
+ * gallery index and identify(). Entries are 100 described synthetic tiger photos and, beyond those, perturbed
+ * copies of them (8 % of descriptor bits flipped, keypoints moved by up to 1.5 px), each its own gallery image,
+ * so the hash buckets fill as with distinct tigers and the shortlist and verification do real work at every size.
  */
 export async function benchIdentifyScaling(): Promise<Record<string, unknown>> {
   const stripes = await loadStripeMatcher();
@@ -28,11 +31,15 @@ export async function benchIdentifyScaling(): Promise<Record<string, unknown>> {
     embedders: [],
     detector: { id: 'whole-frame', detect: async () => [] },
   };
-  const encoded: Buffer[] = [];
+  const described: StripeDescriptor[] = [];
   for (let i = 0; i < DISTINCT; i++) {
     const { image } = await decodeImage(await syntheticTigerPhoto(i + 1, 0));
-    encoded.push(stripes.encode(stripes.describe(image)));
+    described.push(stripes.describe(image));
   }
+  const entry = (i: number): Buffer => {
+    const base = described[i % DISTINCT] as StripeDescriptor;
+    return stripes.encode(i < DISTINCT ? base : perturbed(base, i));
+  };
   const queries = [];
   for (let i = 0; i < QUERIES; i++) {
     const { image } = await decodeImage(await syntheticTigerPhoto(i * 7 + 1, 5));
@@ -44,7 +51,7 @@ export async function benchIdentifyScaling(): Promise<Record<string, unknown>> {
     const dir = tempDir('tigerid-bench-scale-');
     const core = openCore({ dataDir: join(dir.path, 'data') });
     try {
-      fillGallery(core, encoded, size);
+      fillGallery(core, entry, size);
       const index = new GalleryIndex(core, services);
       const loadStart = performance.now();
       index.refresh();
@@ -68,7 +75,7 @@ export async function benchIdentifyScaling(): Promise<Record<string, unknown>> {
 }
 
 /** Inserts `size` assigned detections with stripe embeddings in one transaction, as decisions would leave them. */
-function fillGallery(core: CoreContext, encoded: Buffer[], size: number): void {
+function fillGallery(core: CoreContext, entry: (i: number) => Buffer, size: number): void {
   const now = new Date().toISOString();
   const media = core.db.prepare(
     `INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at, analysed_at)
@@ -95,11 +102,24 @@ function fillGallery(core: CoreContext, encoded: Buffer[], size: number): void {
         now,
       ).lastInsertRowid;
       const d = detection.run(m, now).lastInsertRowid;
-      const blob = encoded[i % encoded.length] as Buffer;
+      const blob = entry(i);
       embedding.run(d, STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, blob.length, blob, now);
       // Two sightings per individual, as a real catalogue has several.
       if (i % 2 === 0) individualId = individual.run(`T-${i}`, now).lastInsertRowid;
       decision.run(d, individualId, now);
     }
   })();
+}
+
+/** Another tiger like `base`: some descriptor bits flipped and keypoints nudged, deterministically per entry. */
+function perturbed(base: StripeDescriptor, seed: number): StripeDescriptor {
+  const random = mulberry32(seed);
+  const descriptors = Uint8Array.from(base.descriptors);
+  for (let i = 0; i < descriptors.length; i++) {
+    let mask = 0;
+    for (let bit = 0; bit < 8; bit++) if (random() < 0.08) mask |= 1 << bit;
+    descriptors[i] = (descriptors[i] ?? 0) ^ mask;
+  }
+  const points = Float32Array.from(base.points, (v) => v + (random() - 0.5) * 3);
+  return { ...base, descriptors, points };
 }

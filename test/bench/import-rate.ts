@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, copyFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { openCore } from '../../electron/core/context';
+import { loadAnalysisServices } from '../../electron/core/analysis/load-services';
+import { importAndAnalyse } from '../../electron/core/importing/import-and-analyse';
 import { importFolder } from '../../electron/core/importing/import-folder';
 import { jpeg } from '../support/image-fixtures';
 import { tempDir } from '../support/temp-dir';
@@ -32,12 +34,15 @@ export async function benchImportRate(): Promise<Record<string, unknown>> {
   for (const set of sets) {
     const files = await set.files();
     const baseline = await sharpBaseline(files);
-    const imported = await importRate(files);
+    const imported = await importRate(files, false);
+    const analysed = await importRate(files, true);
     results[set.name] = {
       images: files.length,
-      importImagesPerSecond: round(imported),
       sharpDecodeResizeImagesPerSecond: round(baseline),
+      importImagesPerSecond: round(imported),
       importToSharpRatio: round(imported / baseline),
+      importAndAnalyseImagesPerSecond: round(analysed),
+      importAndAnalyseToSharpRatio: round(analysed / baseline),
     };
   }
   return results;
@@ -60,17 +65,21 @@ async function sharpBaseline(files: string[]): Promise<number> {
   return files.length / ((performance.now() - start) / 1000);
 }
 
-async function importRate(files: string[]): Promise<number> {
+/** Images per second through import alone, or through import + analysis (whole-frame detection + stripes), as `tigerid import` does. */
+async function importRate(files: string[], analyse: boolean): Promise<number> {
   const folder = tempDir('tigerid-bench-import-');
   const data = tempDir('tigerid-bench-data-');
   mkdirSync(join(folder.path, 'cam'), { recursive: true });
   files.forEach((f, i) => copyFileSync(f, join(folder.path, 'cam', `${i}.jpg`)));
   const core = openCore({ dataDir: data.path });
+  const services = analyse ? await loadAnalysisServices(core) : undefined;
   try {
     const start = performance.now();
-    await importFolder(core, { folder: folder.path });
+    if (services) await importAndAnalyse(core, services, { folder: folder.path });
+    else await importFolder(core, { folder: folder.path });
     return files.length / ((performance.now() - start) / 1000);
   } finally {
+    await services?.close();
     core.close();
     folder.cleanup();
     data.cleanup();

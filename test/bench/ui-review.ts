@@ -16,7 +16,7 @@ import { tempDir } from '../support/temp-dir';
 import { ensureRendererBuilt } from '../e2e/support/renderer-build';
 import { waitForReviewReady } from '../e2e/support/review-page';
 import { apiCall, startServe } from '../e2e/support/serve';
-import { apiTimings, stats } from './ui-support';
+import { allowEsbuildNames, apiTimings, stats } from './ui-support';
 
 const GALLERY = 1000;
 const INDIVIDUALS = 100;
@@ -52,6 +52,7 @@ export async function benchUiReview(): Promise<Record<string, unknown>> {
 
     const serve = await startServe(dataDir);
     const browser = await launchBrowser();
+    await allowEsbuildNames(browser.context);
     try {
       // Baseline component: review.candidates over HTTP for each queued detection (first call warms the index).
       const q = await apiCall<ReviewQueueDto>(serve, 'review.queue', { limit: QUEUE });
@@ -132,6 +133,8 @@ export async function benchUiReview(): Promise<Record<string, unknown>> {
             }),
           file,
         );
+        // Awaited below; a rejection meanwhile must not count as unhandled.
+        shownAt.catch(() => undefined);
         await page.keyboard.press('x');
         const t = await shownAt;
         toDom.push(t.dom - t.keyAt);

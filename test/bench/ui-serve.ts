@@ -7,7 +7,7 @@ import { syntheticTigerPhoto } from '../support/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { ensureRendererBuilt, RENDERER_DIR } from '../e2e/support/renderer-build';
 import { startServe } from '../e2e/support/serve';
-import { stats } from './ui-support';
+import { allowEsbuildNames, stats } from './ui-support';
 
 const RUNS = 5;
 
@@ -58,6 +58,7 @@ export async function benchUiServe(): Promise<Record<string, unknown>> {
       // tigerid serve
       {
         const browser = await launchBrowser();
+        await allowEsbuildNames(browser.context);
         const serve = await startServe(dataDir);
         try {
           await browser.page.goto(serve.url);
@@ -74,6 +75,7 @@ export async function benchUiServe(): Promise<Record<string, unknown>> {
       // plain Node baseline
       {
         const browser = await launchBrowser();
+        await allowEsbuildNames(browser.context);
         const started = performance.now();
         const child = spawn(process.execPath, ['-e', PLAIN_SERVER, RENDERER_DIR], {
           stdio: ['ignore', 'pipe', 'inherit'],

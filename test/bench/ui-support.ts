@@ -1,4 +1,12 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+
+/**
+ * tsx (esbuild keepNames) wraps named functions in `__name(...)` calls, which then reach the page inside
+ * page.evaluate callbacks and throw there. Defines the helper in every page of the context.
+ */
+export async function allowEsbuildNames(context: BrowserContext): Promise<void> {
+  await context.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
+}
 
 /** Median and 90th percentile (nearest rank) of a list of milliseconds, rounded to 0.1 ms. */
 export function stats(values: number[]): {
