@@ -106,7 +106,8 @@ export function undoDecision(ctx: CoreContext, decisionId: number, reviewer: str
   parseInput(z.number().int().positive(), decisionId, 'decision id');
   parseInput(z.string().trim().min(1), reviewer, 'reviewer');
   return ctx.db.transaction((): DecisionRecord => {
-    const row = ctx.db.prepare('SELECT * FROM decisions WHERE id = ?').get(decisionId) as DecisionRow | undefined;
+    const row = ctx.db.prepare('SELECT * FROM decisions WHERE id = ?').get(decisionId) as
+      DecisionRow | undefined;
     if (!row) throw new EngineError('NOT_FOUND', `No decision ${decisionId}.`);
     if (row.undone_at !== null) {
       throw new EngineError('CONFLICT', `Decision ${decisionId} was already undone at ${row.undone_at}.`);
@@ -135,7 +136,9 @@ export function decisionTrail(
   detectionId: number,
 ): (DecisionRecord & { undoneAt: string | null })[] {
   return (
-    ctx.db.prepare('SELECT * FROM decisions WHERE detection_id = ? ORDER BY id').all(detectionId) as DecisionRow[]
+    ctx.db
+      .prepare('SELECT * FROM decisions WHERE detection_id = ? ORDER BY id')
+      .all(detectionId) as DecisionRow[]
   ).map((r) => ({ ...toRecord(r), undoneAt: r.undone_at }));
 }
 
