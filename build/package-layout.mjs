@@ -62,6 +62,19 @@ if (problems.length > 0) {
 }
 
 function packageWithStub(projectDir, outDir) {
+  // electron-builder takes the production tree from `npm ls`; when npm cannot list it (a stale install record, an
+  // extraneous package) it silently packages the direct dependencies alone. Say so instead.
+  const listed = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+    cwd: projectDir,
+    encoding: 'utf8',
+  });
+  if (listed.status !== 0) {
+    const reason = listed.stderr.split('\n').slice(0, 4).join('\n');
+    problems.push(
+      `npm cannot list the production dependencies (run "npm ci"), so the package would be incomplete:\n${reason}`,
+    );
+    return undefined;
+  }
   const stub = join(outDir, 'stub-electron');
   mkdirSync(stub, { recursive: true });
   // Never run: it only has to exist so electron-builder can copy and rename it to the app's executable.

@@ -25,7 +25,7 @@ import {
 } from './gallery/edits';
 import { findIndividual, individualSightings, listIndividuals, type Flank } from './gallery/individuals';
 import { decideWithScores } from './identification/decide';
-import { identify, storedQueryFeatures } from './identification/identify';
+import { identify, storedQueryFeatures, type Identification } from './identification/identify';
 import type { ModelListing } from './inference/model-store';
 import { reviewerName } from './reviewer';
 import { MODAL_TOKEN_ID, MODAL_TOKEN_SECRET } from './secrets';
@@ -96,6 +96,13 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       (typeof API_METHODS)[M]['input']['parse']
     >;
   const reviewer = () => reviewerName(getSetting(ctx, 'review.reviewer') || undefined, env);
+  // The candidates just shown for a detection, so recording the decision on them does not search again.
+  const shown = new Map<number, { revision: number; result: Identification }>();
+  const remember = (detectionId: number, revision: number, result: Identification) => {
+    shown.delete(detectionId);
+    shown.set(detectionId, { revision, result });
+    if (shown.size > 64) shown.delete(shown.keys().next().value as number);
+  };
 
   const decisionDto = (d: DecisionRecord): DecisionDto => ({
     decisionId: d.id,
@@ -194,6 +201,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
           exclude: new Set([detectionId]),
           ...(topK ? { topK } : {}),
         });
+        remember(detectionId, index.revision, found);
         result = {
           query,
           candidates: found.candidates.map((c) => ({
@@ -221,14 +229,23 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     async 'decisions.record'(input) {
       const d = args('decisions.record', input);
       const services = await engine.services();
-      const record = decideWithScores(ctx, services, await engine.index(), {
-        detectionId: d.detectionId,
-        verdict: d.verdict,
-        ...(d.individualId !== undefined ? { individual: d.individualId } : {}),
-        ...(d.newName !== undefined ? { newName: d.newName } : {}),
-        ...(d.notes !== undefined ? { notes: d.notes } : {}),
-        reviewer: reviewer(),
-      });
+      const index = await engine.index();
+      index.refresh();
+      const cached = shown.get(d.detectionId);
+      const record = decideWithScores(
+        ctx,
+        services,
+        index,
+        {
+          detectionId: d.detectionId,
+          verdict: d.verdict,
+          ...(d.individualId !== undefined ? { individual: d.individualId } : {}),
+          ...(d.newName !== undefined ? { newName: d.newName } : {}),
+          ...(d.notes !== undefined ? { notes: d.notes } : {}),
+          reviewer: reviewer(),
+        },
+        cached?.revision === index.revision ? cached.result : undefined,
+      );
       return decisionDto(record);
     },
     async 'decisions.undo'(input) {

@@ -52,19 +52,21 @@ describe('tigerid import', () => {
     photos.cleanup();
   });
 
-  it('prints a summary line, lists failures with reasons on stderr, and exits 0 when some files failed', async () => {
+  it('prints a summary line and the analysis line, lists failures with reasons on stderr, and exits 0 when some files failed', async () => {
     const { ctx, output } = cliContext(core);
     const code = await importCommand.run(ctx, { positionals: [photos.path], values: { station: 'Ridge 2' } });
     expect(code).toBe(0);
     expect(output.stdout).toMatch(
       new RegExp(
-        `^Imported 2 new images from ${photos.path} \\(station "Ridge 2"\\): 1 duplicate, 1 failed, 1 non-image or hidden file skipped; \\d+\\.\\d s\\.\\n$`,
+        `^Imported 2 new images from ${photos.path} \\(station "Ridge 2"\\): 1 duplicate, 1 failed, 1 non-image or hidden file skipped; \\d+\\.\\d s\\.\\n` +
+          `Analysed 2 image\\(s\\): 2 animal detection\\(s\\)\\. Next: "tigerid review"\\.\\n$`,
       ),
     );
     expect(output.stderr).toBe(
       `failed: ${join(photos.path, 'broken.jpg')}: The file is not an image: its content is not JPEG, PNG, TIFF, WebP or HEIF. [IMAGE_DECODE_FAILED]\n`,
     );
-    expect(output.progress.at(-1)).toMatchObject({ phase: 'import', done: 4, total: 4 });
+    expect(output.progress.filter((e) => e.phase === 'import').at(-1)).toMatchObject({ done: 4, total: 4 });
+    expect(output.progress.at(-1)).toMatchObject({ phase: 'analyse', done: 2, total: 2 });
     expect(output.progressDone).toBe(1);
   });
 

@@ -9,6 +9,7 @@ import * as fixtures from '../support/image-fixtures';
 import { writeCorpus, type Corpus } from '../support/import-corpus';
 import { tempCore } from '../support/temp-core';
 import { tempDir } from '../support/temp-dir';
+import { InvalidArgument } from '../../electron/core/validate';
 
 interface MediaRow {
   id: number;
@@ -303,13 +304,15 @@ describe('importFolder', () => {
     expect(core.db.prepare('SELECT COUNT(*) FROM jobs').pluck().get()).toBe(0);
   });
 
-  it('rejects malformed options as a TypeError naming the field', async () => {
-    await expect(importFolder(core, { folder: photos.path, station: '  ' })).rejects.toThrow(
-      new TypeError('Invalid import options: station: Too small: expected string to have >=1 characters'),
+  it('rejects malformed options as an InvalidArgument (a TypeError) naming the field', async () => {
+    const blank = importFolder(core, { folder: photos.path, station: '  ' });
+    await expect(blank).rejects.toBeInstanceOf(InvalidArgument);
+    await expect(blank).rejects.toThrow(
+      'Invalid import options: station: Too small: expected string to have >=1 characters',
     );
-    await expect(
-      importFolder(core, { folder: photos.path, statoin: 'x' } as unknown as { folder: string }),
-    ).rejects.toThrow(new TypeError('Invalid import options: import options: Unrecognized key: "statoin"'));
+    const typo = importFolder(core, { folder: photos.path, statoin: 'x' } as unknown as { folder: string });
+    await expect(typo).rejects.toBeInstanceOf(TypeError);
+    await expect(typo).rejects.toThrow('Invalid import options: import options: Unrecognized key: "statoin"');
   });
 
   it('leaves exactly one thumbnail per media row and no temporary files', async () => {

@@ -18,7 +18,13 @@ export function decideWithScores(
   input: Omit<DecisionInput, 'scores' | 'modelVersions'>,
   identification?: Identification,
 ): DecisionRecord {
-  let result = identification;
+  const subject = input.individual === undefined ? undefined : findIndividual(ctx, input.individual).id;
+  // A result shown to the reviewer is reused only if it holds the individual decided about.
+  let result =
+    identification &&
+    (subject === undefined || identification.candidates.some((c) => c.individualId === subject))
+      ? identification
+      : undefined;
   if (!result) {
     try {
       result = identify(ctx, services, index, storedQueryFeatures(ctx, services, input.detectionId), {
@@ -29,7 +35,6 @@ export function decideWithScores(
       if (!isEngineError(error, 'NOT_FOUND')) throw error;
     }
   }
-  const subject = input.individual === undefined ? undefined : findIndividual(ctx, input.individual).id;
   const candidate =
     subject === undefined
       ? result?.candidates[0]

@@ -17,6 +17,8 @@ export class GalleryIndex {
   readonly stripes: StripeIndex;
   readonly entries = new Map<number, GalleryEntry>();
   private readonly stripeIds = new Set<number>();
+  /** Grows whenever the searchable gallery changes, so results computed at an older revision can be told apart. */
+  revision = 0;
   /** model id + hash -> detection id -> vector. Only vectors of one model file are ever compared. */
   readonly vectors = new Map<string, Map<number, Float32Array>>();
 
@@ -36,18 +38,23 @@ export class GalleryIndex {
       .all() as { detection_id: number; individual_id: number; flank: Flank }[];
     const current = new Set<number>();
     const added: number[] = [];
+    let changed = false;
     for (const r of rows) {
       current.add(r.detection_id);
-      if (!this.entries.has(r.detection_id)) added.push(r.detection_id);
+      const before = this.entries.get(r.detection_id);
+      if (!before) added.push(r.detection_id);
+      if (before?.individualId !== r.individual_id || before.flank !== r.flank) changed = true;
       this.entries.set(r.detection_id, { individualId: r.individual_id, flank: r.flank });
     }
     for (const id of [...this.entries.keys()]) {
       if (current.has(id)) continue;
+      changed = true;
       this.entries.delete(id);
       if (this.stripeIds.delete(id)) this.stripes.remove(id);
       for (const byDetection of this.vectors.values()) byDetection.delete(id);
     }
     if (added.length > 0) this.load(added);
+    if (changed) this.revision++;
   }
 
   private load(detectionIds: number[]): void {

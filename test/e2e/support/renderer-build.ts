@@ -79,6 +79,9 @@ export async function ensureRendererBuilt(log: (line: string) => void = () => {}
           'build',
           '--config',
           'vite.config.ts',
+          // As `npm run build:renderer`: no temporary bundled config under node_modules.
+          '--configLoader',
+          'runner',
           '--logLevel',
           'warn',
         ],
