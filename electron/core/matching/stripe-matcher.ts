@@ -5,7 +5,8 @@
  * voting over a hash index of all gallery descriptors, then verifies the shortlist geometrically (ratio test
  * + RANSAC homography). Scores are comparable across queries and lie in [0, 1), like the deep models' cosine
  * similarities they are fused with: verified hits score 0.5 + 0.5·w/(w + 20) from their weighted inlier count w
- * (so in [0.5, 1)), unverified hits half their vote share (in [0, 0.5)), so every verified hit ranks first.
+ * (so in [0.5, 1)); unverified hits, and verified ones without a single inlier, half their vote share (in [0, 0.5)),
+ * so every hit with geometric evidence ranks first.
  */
 import type { RawImage } from '../images/raw-image';
 import { loadOpenCv, type OpenCv } from './stripe-cv';
@@ -126,13 +127,15 @@ class StripeVoteIndex implements StripeIndex {
     const cv = this.cv;
     const matcher = new cv.BFMatcher(cv.NORM_HAMMING, false);
     const queryMat = descriptorMat(cv, query);
+    // Below 0.5: the shortlist's vote alone, for images not verified or where verification found no inliers.
+    const voteScore = (similarity: number): number => 0.4995 * Math.min(1, similarity);
     try {
       const hits = ranked.map(({ id, similarity }, rank): StripeHit => {
         const stored = this.items.get(id);
         if (rank >= shortlist || !stored) {
           return {
             id,
-            score: 0.4995 * Math.min(1, similarity),
+            score: voteScore(similarity),
             globalSimilarity: similarity,
             inliers: 0,
             verified: false,
@@ -143,7 +146,8 @@ class StripeVoteIndex implements StripeIndex {
         const v = verifyPair(cv, matcher, queryMat, query, stored.descriptor, weight, DEFAULT_VERIFY);
         return {
           id,
-          score: verifiedScore(v.weightedInliers),
+          // No geometric agreement is no evidence either way: such images keep their vote's order instead of tying.
+          score: v.weightedInliers > 0 ? verifiedScore(v.weightedInliers) : voteScore(similarity),
           globalSimilarity: similarity,
           inliers: v.inliers,
           verified: true,
