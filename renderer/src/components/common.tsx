@@ -97,3 +97,27 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
     </header>
   );
 }
+
+/** The labelled "find by code or name" box of the gallery and the merge picker. */
+export function SearchField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={id}>Find by code or name</label>
+      <input
+        id={id}
+        type="search"
+        className="input input-search"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </>
+  );
+}

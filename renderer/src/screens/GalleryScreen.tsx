@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { IndividualSummaryDto } from '../../../electron/core/api';
 import { useQuery } from '../api/query';
-import { Crop, EmptyState, ErrorBanner, Loading, PageHeader } from '../components/common';
+import { Crop, EmptyState, ErrorBanner, Loading, PageHeader, SearchField } from '../components/common';
 import { formatDate, plural } from '../lib/format';
 import { href } from '../router';
 
@@ -64,14 +64,7 @@ export function GalleryScreen() {
       {list.data && list.data.length > 0 && (
         <>
           <div className="toolbar">
-            <label htmlFor={searchId}>Find by code or name</label>
-            <input
-              id={searchId}
-              type="search"
-              className="input input-search"
-              value={q}
-              onChange={(e) => setQ(e.target.value)}
-            />
+            <SearchField id={searchId} value={q} onChange={setQ} />
             <label htmlFor={sortId}>Sort by</label>
             <select
               id={sortId}

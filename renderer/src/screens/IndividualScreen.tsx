@@ -3,7 +3,7 @@ import type { EditDto, Flank, IndividualDetailDto, SightingDto } from '../../../
 import { imagePaths } from '../../../electron/core/api';
 import { call, errorMessage } from '../api/client';
 import { useMutation, useQuery } from '../api/query';
-import { Crop, ErrorBanner, InlineError, Loading } from '../components/common';
+import { Crop, ErrorBanner, InlineError, Loading, SearchField } from '../components/common';
 import { TimelineChart } from '../components/TimelineChart';
 import { useToast } from '../components/toast';
 import { baseName, flankLabel, formatCaptureTime, formatDate, individualLabel, plural } from '../lib/format';
@@ -289,14 +289,7 @@ function MergePanel({
       </p>
       <ErrorBanner error={list.error} onRetry={() => void list.refetch()} />
       <div className="toolbar">
-        <label htmlFor={searchId}>Find by code or name</label>
-        <input
-          id={searchId}
-          type="search"
-          className="input input-search"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-        />
+        <SearchField id={searchId} value={q} onChange={setQ} />
       </div>
       {others.length === 0 && list.data && (
         <p className="muted">No other individual{q ? ` matches “${q}”` : ''}.</p>
