@@ -7,6 +7,18 @@ import { createIndividual, findIndividual } from './individuals';
 export const VERDICTS = ['match', 'no-match', 'cant-tell', 'new-individual'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+export const shownCandidate = z
+  .object({
+    individualId: z.number().int().positive(),
+    code: z.string(),
+    score: z.number(),
+    scores: z.record(z.string(), z.number()),
+    bestDetectionId: z.number().int().positive(),
+  })
+  .strict();
+
+export type ShownCandidate = z.infer<typeof shownCandidate>;
+
 const decisionInput = z
   .object({
     detectionId: z.number().int().positive(),
@@ -17,6 +29,8 @@ const decisionInput = z
     newName: z.string().trim().min(1).max(200).optional(),
     scores: z.record(z.string(), z.number()).default({}),
     modelVersions: z.record(z.string(), z.string()).default({}),
+    /** The candidates shown to the reviewer, best first: the evidence a match report prints. */
+    candidates: z.array(shownCandidate).max(20).default([]),
     reviewer: z.string().trim().min(1).max(200),
     notes: z.string().max(5000).optional(),
   })
@@ -74,8 +88,8 @@ export function recordDecision(ctx: CoreContext, input: DecisionInput): Decision
     const decidedAt = ctx.now().toISOString();
     const result = ctx.db
       .prepare(
-        `INSERT INTO decisions (detection_id, verdict, individual_id, scores, model_versions, reviewer, notes, decided_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO decisions (detection_id, verdict, individual_id, scores, model_versions, candidates, reviewer, notes, decided_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.detectionId,
@@ -83,6 +97,7 @@ export function recordDecision(ctx: CoreContext, input: DecisionInput): Decision
         individualId,
         JSON.stringify(d.scores),
         JSON.stringify(d.modelVersions),
+        JSON.stringify(d.candidates),
         d.reviewer,
         d.notes ?? null,
         decidedAt,

@@ -6,6 +6,9 @@ import { findIndividual } from '../gallery/individuals';
 import type { GalleryIndex } from './gallery-index';
 import { identify, storedQueryFeatures, type Identification } from './identify';
 
+/** How many of the candidates shown are kept with a decision as evidence (a report prints them side by side). */
+const SHOWN_CANDIDATES = 5;
+
 /**
  * Records a decision together with the evidence it was made on: the fused and per-model scores of the individual
  * decided about (or of the best candidate, for new-individual and can't-tell), and the model versions.
@@ -15,7 +18,7 @@ export function decideWithScores(
   ctx: CoreContext,
   services: AnalysisServices,
   index: GalleryIndex,
-  input: Omit<DecisionInput, 'scores' | 'modelVersions'>,
+  input: Omit<DecisionInput, 'scores' | 'modelVersions' | 'candidates'>,
   identification?: Identification,
 ): DecisionRecord {
   const subject = input.individual === undefined ? undefined : findIndividual(ctx, input.individual).id;
@@ -41,5 +44,17 @@ export function decideWithScores(
       : result?.candidates.find((c) => c.individualId === subject);
   const scores: Record<string, number> = candidate ? { fused: candidate.score, ...candidate.scores } : {};
   if (result?.threshold !== null && result?.threshold !== undefined) scores.threshold = result.threshold;
-  return recordDecision(ctx, { ...input, scores, modelVersions: result?.modelVersions ?? {} });
+  const shown = (result?.candidates ?? []).slice(0, SHOWN_CANDIDATES).map((c) => ({
+    individualId: c.individualId,
+    code: c.code,
+    score: c.score,
+    scores: c.scores,
+    bestDetectionId: c.bestDetectionId,
+  }));
+  return recordDecision(ctx, {
+    ...input,
+    scores,
+    modelVersions: result?.modelVersions ?? {},
+    candidates: shown,
+  });
 }

@@ -16,6 +16,7 @@ export function httpStatusOfError(error: Pick<ApiErrorDto, 'type' | 'code'>): nu
     case 'NOT_FOUND':
       return 404;
     case 'CONFLICT':
+    case 'OUTPUT_EXISTS':
       return 409;
     case 'INVALID_ARGUMENT':
       return 400;
