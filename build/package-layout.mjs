@@ -151,8 +151,9 @@ function checkLayout(appDir, projectDir) {
     }
   }
 
-  if (!existsSync(join(resources, 'models', 'models.json')))
-    problems.push('resources/models/models.json is missing');
+  for (const file of ['models.json', 'modal-classes.json']) {
+    if (!existsSync(join(resources, 'models', file))) problems.push(`resources/models/${file} is missing`);
+  }
   for (const file of walk(appDir)) {
     const rel = relative(appDir, file);
     if (ATRW.test(rel)) problems.push(`ATRW data in the package: ${rel}`);

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { commands } from './cli/commands';
@@ -7,7 +8,10 @@ import { progressBar } from './cli/progress-bar';
 import { openCore, type CoreContext } from './core/context';
 import { defaultDataDir } from './core/default-data-dir';
 import { EngineError } from './core/errors';
+import { bundledManifestPath } from './core/inference/manifest';
+import { openRemoteInference, type RemoteInference } from './core/inference/remote-inference';
 import type { Logger } from './core/log';
+import { FileSecretStore } from './core/secrets';
 import { InvalidArgument } from './core/validate';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -75,6 +79,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   process.on('SIGINT', onSigint);
   const log = stderrLogger(io, args.values.verbose === true);
   let core: (CoreContext & { close(): void }) | undefined;
+  let remote: RemoteInference | undefined;
   const dataDir = (args.values.data as string | undefined) ?? io.env.TIGERID_DATA ?? defaultDataDir(io.env);
   const ctx: CliContext = {
     out: (text) => io.stdout.write(text),
@@ -86,6 +91,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         label,
       ),
     core: () => (core ??= openCore({ dataDir, log })),
+    remote: () =>
+      (remote ??= openRemoteInference(ctx.core(), {
+        secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
+        env: io.env,
+        modelsFolder: dirname(bundledManifestPath()),
+        cwd: process.cwd(),
+        log,
+      })),
     dataDir,
     env: io.env,
     json: args.values.json === true,
@@ -98,6 +111,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return reportError(io, command, error, args.values.verbose === true);
   } finally {
     process.off('SIGINT', onSigint);
+    remote?.close();
     core?.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../core/context';
+import type { RemoteInference } from '../core/inference/remote-inference';
 import type { Logger } from '../core/log';
 import type { ProgressListener } from '../core/progress';
 
@@ -25,6 +26,11 @@ export interface CliContext {
   progress(label: string): ProgressListener & { done(): void };
   /** Opens the gallery in the chosen data folder on first use. */
   core(): CoreContext;
+  /**
+   * Remote inference (Modal + the durable queue), built on first use from MODAL_* variables, `.env` and the
+   * gallery's settings; throws CONFIG_INVALID naming a bad variable.
+   */
+  remote(): RemoteInference;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   json: boolean;

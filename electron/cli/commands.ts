@@ -9,6 +9,8 @@ import { individualsCommand } from './commands/individuals';
 import { modelsCommand } from './commands/models';
 import { reviewCommand } from './commands/review';
 import { serveCommand } from './commands/serve';
+import { queueCommand } from './commands/queue';
+import { modalCommand } from './commands/modal';
 
 /** Every `tigerid` command, in the order help lists them. */
 export const commands: Command[] = [
@@ -22,4 +24,6 @@ export const commands: Command[] = [
   doctorCommand,
   evalCommand,
   serveCommand,
+  queueCommand,
+  modalCommand,
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CoreContext } from './context';
+import { INFERENCE_POLICIES } from './inference/router';
 import { DEFAULT_SHORTLIST } from './matching/stripe-matcher';
 import { parseInput } from './validate';
 
@@ -27,6 +28,22 @@ export const SETTINGS = {
     })
     .nullable()
     .default(null),
+  /** Where models run: auto (local GPU → Modal → local CPU → queue), local only, or Modal only. */
+  'inference.policy': z.enum(INFERENCE_POLICIES).default('auto'),
+  /** Staggered mode: call the expensive remote model only when the stripe matcher's result is not decisive. */
+  'inference.staggered': z.boolean().default(false),
+  /** Overrides MODAL_ENABLED; null leaves it to the environment / .env. */
+  'modal.enabled': z.boolean().nullable().default(null),
+  /** Overrides MODAL_APP_NAME; null leaves it to the environment / .env. */
+  'modal.appName': z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+    .nullable()
+    .default(null),
+  /** Overrides MODAL_ENVIRONMENT; null leaves it to the environment / .env. */
+  'modal.environment': z.string().min(1).max(64).nullable().default(null),
+  /** Remote calls in flight at once while the queue drains. */
+  'queue.concurrency': z.number().int().min(1).max(64).default(8),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

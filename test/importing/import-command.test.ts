@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../electron/cli/command';
+import { bundledManifestPath } from '../../electron/core/inference/manifest';
+import { openRemoteInference } from '../../electron/core/inference/remote-inference';
+import { FileSecretStore } from '../../electron/core/secrets';
 import { UsageError } from '../../electron/cli/command';
 import { importCommand } from '../../electron/cli/commands/import';
 import { EngineError } from '../../electron/core/errors';
@@ -26,6 +29,14 @@ function cliContext(core: ReturnType<typeof tempCore>, json = false) {
       }),
     core: () => core,
     dataDir: core.paths.root,
+    remote: () =>
+      openRemoteInference(core, {
+        secrets: new FileSecretStore(join(core.paths.root, 'secrets.json')),
+        env: {},
+        modelsFolder: dirname(bundledManifestPath()),
+        cwd: core.paths.root,
+        log: memoryLogger(),
+      }),
     env: {},
     json,
     stdin: Readable.from([]),

@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../electron/cli/command';
+import { bundledManifestPath } from '../../electron/core/inference/manifest';
+import { openRemoteInference } from '../../electron/core/inference/remote-inference';
+import { FileSecretStore } from '../../electron/core/secrets';
 import { UsageError } from '../../electron/cli/command';
 import { doctorCommand, type DoctorReport } from '../../electron/cli/commands/doctor';
 import { modelsCommand } from '../../electron/cli/commands/models';
@@ -41,6 +44,14 @@ function cliContext(dataDir: string, json = false): Captured {
     progress: () => Object.assign((e: ProgressEvent) => void progress.push(e), { done() {} }),
     core: () => (core ??= openCore({ dataDir, log })),
     dataDir,
+    remote: () =>
+      openRemoteInference(ctx.core(), {
+        secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
+        env: {},
+        modelsFolder: dirname(bundledManifestPath()),
+        cwd: dataDir,
+        log: memoryLogger(),
+      }),
     env: {},
     json,
     stdin: Readable.from([]),

@@ -31,6 +31,7 @@ describe('packaging layout', () => {
     mkdirSync(join(project, 'dist', 'renderer'));
     writeFileSync(join(project, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Tiger ID</title>');
     cpSync(join(REPO, 'models', 'models.json'), join(project, 'models', 'models.json'));
+    cpSync(join(REPO, 'models', 'modal-classes.json'), join(project, 'models', 'modal-classes.json'));
     mkdirSync(join(project, 'models', 'atrw', 'train'), { recursive: true });
     writeFileSync(join(project, 'models', 'atrw', 'train', '000001.jpg'), 'not really a tiger');
     writeFileSync(join(project, 'models', 'MegaDescriptor-L-384.onnx'), Buffer.alloc(6 * 1024 * 1024));
@@ -48,6 +49,7 @@ describe('packaging layout', () => {
     expect(existsSync(join(resources, 'app.asar'))).toBe(true);
     expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3'))).toBe(true);
     expect(existsSync(join(resources, 'models', 'models.json'))).toBe(true);
+    expect(existsSync(join(resources, 'models', 'modal-classes.json'))).toBe(true);
     expect(existsSync(join(resources, 'models', 'atrw'))).toBe(false);
     expect(existsSync(join(resources, 'models', 'MegaDescriptor-L-384.onnx'))).toBe(false);
   }, 120_000);

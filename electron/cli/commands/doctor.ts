@@ -3,6 +3,8 @@ import { dataPaths } from '../../core/data-paths';
 import { messageOf } from '../../core/errors';
 import type { ModelState } from '../../core/inference/model-store';
 import { OnnxEngine } from '../../core/inference/onnx-engine';
+import type { RemoteStatus } from '../../core/inference/remote-inference';
+import { jobCounts, type JobCounts } from '../../core/queue/job-store';
 import type { CliContext, Command } from '../command';
 import { modelStoreFor } from './models';
 
@@ -27,6 +29,10 @@ export interface DoctorReport {
     problem: string | null;
   }>;
   modelsError: string | null;
+  /** Remote inference: policy, Modal configuration (never the token), queue, and where each installed model runs. */
+  remote:
+    | (RemoteStatus & { queue: JobCounts; routes: Array<{ model: string; route: string; reason: string }> })
+    | { error: string };
 }
 
 const GALLERY_TABLES = ['media', 'detections', 'individuals'] as const;
@@ -64,6 +70,7 @@ export async function gatherDoctorReport(ctx: CliContext, manifestFile?: string)
   } finally {
     await engine.close();
   }
+  const database = databaseState(ctx);
   let models: DoctorReport['models'] = [];
   let modelsError: string | null = null;
   try {
@@ -82,12 +89,60 @@ export async function gatherDoctorReport(ctx: CliContext, manifestFile?: string)
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     dataDir: ctx.dataDir,
-    database: databaseState(ctx),
+    database,
     onnxruntime: OnnxEngine.runtimeVersion(),
     executionProvider: provider,
     models,
     modelsError,
+    remote: remoteState(ctx, database, models, provider.provider === 'cuda', manifestFile),
   };
+}
+
+function remoteState(
+  ctx: CliContext,
+  database: DoctorReport['database'],
+  models: DoctorReport['models'],
+  cuda: boolean,
+  manifestFile: string | undefined,
+): DoctorReport['remote'] {
+  // Doctor must not create a gallery; the policy and the Modal overrides live in it.
+  if (!database.exists || database.error !== null) {
+    return { error: 'no gallery yet: the remote settings are shown once one exists' };
+  }
+  try {
+    const remote = ctx.remote();
+    const core = ctx.core();
+    const manifest = modelStoreFor(ctx, manifestFile).manifest;
+    const routes = [];
+    for (const m of models) {
+      const entry = manifest.models.find((e) => e.id === m.id);
+      if (m.state !== 'installed' || entry?.task !== 'embed') continue;
+      try {
+        routes.push({ model: m.id, ...remote.route(core, entry, cuda) });
+      } catch (error) {
+        routes.push({ model: m.id, route: 'none', reason: messageOf(error) });
+      }
+    }
+    return { ...remote.status(core), queue: jobCounts(core), routes };
+  } catch (error) {
+    return { error: messageOf(error) };
+  }
+}
+
+function remoteLines(r: DoctorReport['remote']): string[] {
+  if ('error' in r) return [`Remote       ${r.error}`];
+  const token =
+    r.token === null
+      ? 'no token'
+      : `token from ${r.token === 'secret-store' ? `the secret store (${r.tokenStorage})` : 'the environment'}`;
+  const modal = r.enabled
+    ? `Modal on, ${token}, app ${r.appName}${r.environment ? ` (environment ${r.environment})` : ''}, ${r.online === null ? 'connection not checked' : r.online ? 'reachable' : 'offline'}${r.breaker === 'closed' ? '' : `, paused: ${r.breakerReason}`}`
+    : 'Modal off (MODAL_ENABLED)';
+  return [
+    `Remote       policy ${r.policy}${r.staggered ? ' (staggered)' : ''}; ${modal}`,
+    `Queue        ${r.queue.pending} pending, ${r.queue.running} running, ${r.queue.failed} failed, ${r.queue.done} done (max ${r.config.queueMaxSize})`,
+    ...r.routes.map((x) => `Route        ${x.model}: ${x.route} — ${x.reason}`),
+  ];
 }
 
 function formatReport(r: DoctorReport): string {
@@ -113,13 +168,14 @@ function formatReport(r: DoctorReport): string {
       `Model        ${m.id} (${m.task}): ${m.state}${hash}${m.problem === null ? '' : ` — ${m.problem}`}`,
     );
   }
+  lines.push(...remoteLines(r.remote));
   return `${lines.join('\n')}\n`;
 }
 
 export const doctorCommand: Command = {
   name: 'doctor',
   summary:
-    'Show the environment: Node, data folder and gallery counts, onnxruntime, CUDA or CPU and why, installed models',
+    'Show the environment: Node, data folder and gallery counts, onnxruntime, CUDA or CPU and why, installed models, remote inference and the queue',
   usage: ['doctor [--manifest FILE] [--json]'],
   options: {
     manifest: {

@@ -21,7 +21,7 @@ export const identifyCommand: Command = {
       throw new UsageError(`--top takes a whole number from 1 to 100, got "${String(values.top)}"`);
     }
     const core = ctx.core();
-    const services = await loadAnalysisServices(core);
+    const services = await loadAnalysisServices(core, { remote: ctx.remote() });
     try {
       const index = new GalleryIndex(core, services);
       const options = topK === undefined ? {} : { topK };

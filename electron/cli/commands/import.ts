@@ -2,7 +2,9 @@ import type { PendingAnalysisSummary } from '../../core/analysis/analyse-media';
 import { loadAnalysisServices } from '../../core/analysis/load-services';
 import { importAndAnalyse, type ImportAndAnalyseResult } from '../../core/importing/import-and-analyse';
 import type { ImportSummary } from '../../core/importing/import-folder';
+import { jobCounts } from '../../core/queue/job-store';
 import { UsageError, type Command } from '../command';
+import { syncNow } from './queue';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 const EXIT_INTERRUPTED = 130;
@@ -28,7 +30,8 @@ export const importCommand: Command = {
     const folder = positionals[0] as string;
     const station = typeof values.station === 'string' ? values.station : undefined;
 
-    const services = await loadAnalysisServices(ctx.core());
+    const remote = ctx.remote();
+    const services = await loadAnalysisServices(ctx.core(), { remote });
     const progress = ctx.progress('Importing');
     let result: ImportAndAnalyseResult;
     try {
@@ -57,6 +60,15 @@ export const importCommand: Command = {
       if (analysis) ctx.out(`${analysisLine(analysis)}\n`);
     }
     if (!summary.completed || ctx.signal.aborted) return EXIT_INTERRUPTED;
+    const queued = jobCounts(ctx.core()).pending;
+    if (queued > 0 && remote.modal.configured && (await remote.connectivity.probe())) {
+      ctx.err(`Sending ${queued} queued identification(s) to Modal...\n`);
+      await syncNow(ctx);
+    } else if (queued > 0) {
+      ctx.err(
+        `${queued} identification(s) wait in the offline queue for Modal; they are sent by "tigerid queue sync" or by the app when the connection returns.\n`,
+      );
+    }
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { CoreContext } from '../context';
-import { isEngineError, messageOf } from '../errors';
+import { EngineError, isEngineError, messageOf } from '../errors';
 import { cropRaw } from '../images/crop';
 import { decodeImage } from '../images/decode';
 import type { RawImage } from '../images/raw-image';
@@ -8,6 +8,8 @@ import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from
 import type { ProgressListener } from '../progress';
 import { getSetting } from '../settings';
 import type { Detection } from '../inference/detector';
+import { embedJobKey } from '../queue/embed-payload';
+import { enqueueJob } from '../queue/job-store';
 import type { AnalysisServices } from './services';
 
 /** Camera-trap frames are decoded at most this large: tiger crops keep their stripes, decode stays fast. */
@@ -26,6 +28,8 @@ export interface DescribedAnimal {
   /** Why there is no stripe descriptor (a crop too small or too plain), for the log and the user. */
   stripesError: string | null;
   vectors: { modelId: string; modelHash: string; vector: Float32Array }[];
+  /** Models whose embedding was left to the durable queue (routed to Modal). */
+  deferred: { modelId: string; modelHash: string }[];
 }
 
 export interface AnalysisOutcome {
@@ -56,7 +60,7 @@ export async function analyseMedia(
   if (!row) return { mediaId, file: '', detections: 0 };
   try {
     const { image } = await decodeImage(await readMediaFile(row), { maxSide: ANALYSIS_MAX_SIDE });
-    const crops = await describeAnimals(ctx, services, image);
+    const crops = await describeAnimals(ctx, services, image, { deferRemote: services.queue !== undefined });
     storeAnalysis(ctx, services, mediaId, crops, null);
     return { mediaId, file: row.path, detections: crops.length };
   } catch (error) {
@@ -70,17 +74,62 @@ export async function analyseMedia(
   }
 }
 
+/** The crop the matchers describe: the box plus the configured padding (none for a whole-frame detection). */
+export function detectionCrop(
+  ctx: CoreContext,
+  image: RawImage,
+  animal: Pick<Detection, 'box' | 'confidence'>,
+): RawImage {
+  const padding = animal.confidence === null ? 0 : getSetting(ctx, 'detection.cropPadding');
+  return cropRaw(image, animal.box, padding);
+}
+
+/** Cuts a stored detection's crop again exactly as analysis did, for work done later (queued remote inference). */
+export async function storedDetectionCrop(ctx: CoreContext, detectionId: number): Promise<RawImage> {
+  const row = ctx.db
+    .prepare(
+      `SELECT m.path, m.path_raw, d.box_x, d.box_y, d.box_w, d.box_h, d.confidence
+         FROM detections d JOIN media m ON m.id = d.media_id WHERE d.id = ?`,
+    )
+    .get(detectionId) as
+    | (Omit<MediaRow, 'id'> & {
+        box_x: number;
+        box_y: number;
+        box_w: number;
+        box_h: number;
+        confidence: number | null;
+      })
+    | undefined;
+  if (!row) throw new EngineError('NOT_FOUND', `No detection ${detectionId} in the gallery`);
+  let bytes: Buffer;
+  try {
+    bytes = await readMediaFile(row);
+  } catch (error) {
+    throw new EngineError(
+      'FILE_UNREADABLE',
+      `Cannot read ${row.path} for detection ${detectionId}: ${messageOf(error)}`,
+      {
+        details: { path: row.path, detectionId },
+        cause: error,
+      },
+    );
+  }
+  const { image } = await decodeImage(bytes, { maxSide: ANALYSIS_MAX_SIDE });
+  const box = { x: row.box_x, y: row.box_y, w: row.box_w, h: row.box_h };
+  return detectionCrop(ctx, image, { box, confidence: row.confidence });
+}
+
 /** Detects the animals of a decoded frame and describes each crop; stores nothing. */
 export async function describeAnimals(
   ctx: CoreContext,
   services: AnalysisServices,
   image: RawImage,
+  options: { deferRemote?: boolean } = {},
 ): Promise<DescribedAnimal[]> {
-  const padding = getSetting(ctx, 'detection.cropPadding');
   const animals = await services.detector.detect(image);
   const results: DescribedAnimal[] = [];
   for (const animal of animals) {
-    const crop = cropRaw(image, animal.box, animal.confidence === null ? 0 : padding);
+    const crop = detectionCrop(ctx, image, animal);
     let stripes: StripeDescriptor | null = null;
     let stripesError: string | null = null;
     try {
@@ -91,14 +140,20 @@ export async function describeAnimals(
       stripesError = `${error.code}: ${error.message}`;
     }
     const vectors = [];
+    const deferred = [];
     for (const embedder of services.embedders) {
+      const route = options.deferRemote ? embedder.route?.().route : undefined;
+      if (route === 'modal' || route === 'queue') {
+        deferred.push({ modelId: embedder.modelId, modelHash: embedder.modelHash });
+        continue;
+      }
       vectors.push({
         modelId: embedder.modelId,
         modelHash: embedder.modelHash,
         vector: await embedder.embed(crop),
       });
     }
-    results.push({ animal, stripes, stripesError, vectors });
+    results.push({ animal, stripes, stripesError, vectors, deferred });
   }
   return results;
 }
@@ -153,6 +208,19 @@ function storeAnalysis(
       for (const v of crop.vectors) {
         const bytes = Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength);
         insertEmbedding.run(detection.lastInsertRowid, v.modelId, v.modelHash, v.vector.length, bytes, now);
+      }
+      for (const d of crop.deferred) {
+        const payload = {
+          detectionId: Number(detection.lastInsertRowid),
+          modelId: d.modelId,
+          modelSha256: d.modelHash,
+        };
+        // A full queue throws here and rolls the whole frame back: it is analysed again once the queue has room.
+        enqueueJob(
+          ctx,
+          { kind: 'embed', key: embedJobKey(payload), payload },
+          services.queue?.maxSize ?? Infinity,
+        );
       }
     }
   })();

@@ -5,12 +5,17 @@ import { loadManifest, type Manifest } from '../inference/manifest';
 import { ModelStore } from '../inference/model-store';
 import { OnnxEngine } from '../inference/onnx-engine';
 import { loadStripeMatcher } from '../matching/stripe-matcher';
+import type { RemoteInference } from '../inference/remote-inference';
+import { routedEmbedder } from '../inference/routed-embedder';
+import { embedderEntry } from '../queue/embed-job';
 import type { AnalysisServices } from './services';
 
 export interface LoadServicesOptions {
   manifest?: Manifest;
   /** Use only these installed models (ids); the built-in stripe matcher always runs. Default: all installed. */
   models?: readonly string[];
+  /** Remote inference (Modal and the queue); without it every model runs locally. */
+  remote?: RemoteInference;
 }
 
 /**
@@ -34,7 +39,22 @@ export async function loadAnalysisServices(
   const detector = wanted(installed.id)
     ? installed
     : { id: WHOLE_FRAME_DETECTOR, detect: async () => [wholeFrameDetection()] };
-  const embedders = (await installedEmbedders(engine, store)).filter((e) => wanted(e.modelId));
+  let embedders = (await installedEmbedders(engine, store)).filter((e) => wanted(e.modelId));
+  const remote = options.remote;
+  if (remote !== undefined) {
+    const cuda = (await engine.executionProvider()).provider === 'cuda';
+    embedders = embedders.map((e) =>
+      routedEmbedder(ctx, e, embedderEntry(store.manifest, e.modelId), remote, cuda),
+    );
+  }
   const stripes = await loadStripeMatcher();
-  return { detector, embedders, stripes, store, engine, close: async () => engine.close() };
+  return {
+    detector,
+    embedders,
+    stripes,
+    ...(remote ? { queue: { maxSize: remote.config.queueMaxSize } } : {}),
+    store,
+    engine,
+    close: async () => engine.close(),
+  };
 }

@@ -9,4 +9,6 @@ export interface AnalysisServices {
   detector: InstalledDetector;
   stripes: StripeMatcher;
   embedders: InstalledEmbedder[];
+  /** Set when remote inference is configured: crops routed to Modal wait in the durable queue, up to this size. */
+  queue?: { maxSize: number };
 }

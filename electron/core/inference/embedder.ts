@@ -1,7 +1,7 @@
 import { EngineError } from '../errors';
 import type { RawImage } from '../images/raw-image';
 import type { ModelStore } from './model-store';
-import type { OnnxEngine } from './onnx-engine';
+import type { OnnxEngine, TensorBatch } from './onnx-engine';
 import { prepareInput, stackBatch } from './preprocess';
 
 /**
@@ -31,6 +31,30 @@ function l2Normalise(vector: Float32Array, modelId: string): Float32Array {
     });
   }
   return vector.map((v) => v / norm);
+}
+
+/**
+ * A model's raw output for `count` crops → one L2-normalised vector per crop. Shared by local and remote (Modal)
+ * inference, so both accept exactly the same outputs.
+ */
+export function vectorsFromOutput(
+  output: TensorBatch,
+  modelId: string,
+  dim: number,
+  count: number,
+): Float32Array[] {
+  // Never pad or truncate: a model that does not give exactly [count, dim] is the wrong model.
+  if (output.dims.length !== 2 || output.dims[0] !== count || output.dims[1] !== dim) {
+    throw new EngineError(
+      'INFERENCE_FAILED',
+      `Model "${modelId}" returned [${output.dims.join(',')}] for ${count} crops; the manifest expects [${count},${dim}]`,
+      { details: { id: modelId, dims: [...output.dims], expectedDim: dim } },
+    );
+  }
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < count; i += 1)
+    vectors.push(l2Normalise(output.data.subarray(i * dim, (i + 1) * dim), modelId));
+  return vectors;
 }
 
 export async function embed(
@@ -64,16 +88,7 @@ export async function embed(
     const chunk = crops.slice(start, start + batchSize);
     const prepared = await Promise.all(chunk.map((crop) => prepareInput(crop, entry.input)));
     const output = await engine.run(model, stackBatch(prepared, entry.input));
-    // Never pad or truncate: a model that does not give exactly [batch, dim] is the wrong model.
-    if (output.dims.length !== 2 || output.dims[0] !== chunk.length || output.dims[1] !== dim) {
-      throw new EngineError(
-        'INFERENCE_FAILED',
-        `Model "${modelId}" returned [${output.dims.join(',')}] for ${chunk.length} crops; the manifest expects [${chunk.length},${dim}]`,
-        { details: { id: modelId, dims: [...output.dims], expectedDim: dim } },
-      );
-    }
-    for (let i = 0; i < chunk.length; i += 1) {
-      const vector = l2Normalise(output.data.subarray(i * dim, (i + 1) * dim), modelId);
+    for (const vector of vectorsFromOutput(output, modelId, dim, chunk.length)) {
       results.push({ vector, modelId, modelSha256: model.sha256 });
     }
   }

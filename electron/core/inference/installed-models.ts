@@ -5,6 +5,7 @@ import { embed } from './embedder';
 import { modelTag } from './manifest';
 import type { ModelStore } from './model-store';
 import type { OnnxEngine } from './onnx-engine';
+import type { RouteDecision } from './router';
 
 /**
  * The installed models as ready-to-call objects for analysis: one detector (the first installed, else the whole
@@ -23,6 +24,11 @@ export interface InstalledEmbedder {
   readonly modelHash: string;
   readonly weight: number;
   embed(crop: RawImage): Promise<Float32Array>;
+  /**
+   * Where the next request would run (see router.ts); absent when only local inference is set up. Analysis
+   * queues the crops of a model routed to Modal or the queue instead of waiting for the network.
+   */
+  route?(): RouteDecision;
 }
 
 export async function installedDetector(engine: OnnxEngine, store: ModelStore): Promise<InstalledDetector> {

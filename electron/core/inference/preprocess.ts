@@ -186,3 +186,8 @@ export function stackBatch(inputs: readonly PreparedInput[], spec: ModelInputSpe
       : [inputs.length, spec.height, spec.width, 3];
   return { data, dims };
 }
+
+/** One crop as a batch of one, the form a single request (local or remote) sends. */
+export async function singleInput(image: RawImage, spec: ModelInputSpec): Promise<TensorBatch> {
+  return stackBatch([await prepareInput(image, spec)], spec);
+}
