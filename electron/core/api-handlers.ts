@@ -11,7 +11,7 @@ import {
   type SecretStatusDto,
   type SettingsDto,
 } from './api';
-import { API_METHODS } from './api-schema';
+import { apiArgs, type API_METHODS } from './api-schema';
 import type { CoreContext } from './context';
 import type { Engine } from './engine';
 import { EngineError, isEngineError } from './errors';
@@ -27,10 +27,10 @@ import { findIndividual, individualSightings, listIndividuals, type Flank } from
 import { decideWithScores } from './identification/decide';
 import { identify, storedQueryFeatures, type Identification } from './identification/identify';
 import type { ModelListing } from './inference/model-store';
+import { remoteHandlers } from './api-remote';
 import { reviewerName } from './reviewer';
 import { MODAL_TOKEN_ID, MODAL_TOKEN_SECRET } from './secrets';
 import { getSetting, setSetting } from './settings';
-import { parseInput } from './validate';
 
 interface DetectionRow {
   id: number;
@@ -91,10 +91,7 @@ function modelDto(m: ModelListing): ModelDto {
  */
 export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.env): AppApi {
   const ctx = engine.core;
-  const args = <M extends keyof typeof API_METHODS>(method: M, input: ApiInput<M>) =>
-    parseInput(API_METHODS[method].input, input ?? {}, method) as ReturnType<
-      (typeof API_METHODS)[M]['input']['parse']
-    >;
+  const args = <M extends keyof typeof API_METHODS>(method: M, input: ApiInput<M>) => apiArgs(method, input);
   const reviewer = () => reviewerName(getSetting(ctx, 'review.reviewer') || undefined, env);
   // The candidates just shown for a detection, so recording the decision on them does not search again.
   const shown = new Map<number, { revision: number; result: Identification }>();
@@ -334,6 +331,9 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       const { tokenId, tokenSecret } = args('secrets.setModalToken', input);
       engine.secrets.set(MODAL_TOKEN_ID, tokenId);
       engine.secrets.set(MODAL_TOKEN_SECRET, tokenSecret);
+      // A new token deserves a fresh try: waiting work goes out now if Modal is reachable.
+      engine.remote.modal.reset();
+      engine.queueSync.kick();
       return secretStatus();
     },
     async 'secrets.clearModalToken'(input) {
@@ -342,6 +342,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       engine.secrets.delete(MODAL_TOKEN_SECRET);
       return secretStatus();
     },
+    ...remoteHandlers(engine),
   };
 }
 

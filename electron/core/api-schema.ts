@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { VERDICT_VALUES } from './api';
+import { parseInput } from './validate';
 
 const id = z.number().int().positive();
 const individualRef = z.union([id, z.string().trim().min(1).max(200)]);
@@ -77,6 +78,44 @@ export const API_METHODS = {
     mutates: true,
   },
   'secrets.clearModalToken': { input: empty, mutates: true },
+  'remote.status': { input: empty, mutates: false },
+  'remote.configure': {
+    input: z.strictObject({
+      policy: z.enum(['auto', 'local', 'modal']).optional(),
+      staggered: z.boolean().optional(),
+      /** null hands the choice back to MODAL_ENABLED. */
+      modalEnabled: z.boolean().nullable().optional(),
+      appName: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+        .nullable()
+        .optional(),
+      environment: z.string().trim().min(1).max(64).nullable().optional(),
+      concurrency: z.number().int().min(1).max(64).optional(),
+    }),
+    mutates: true,
+  },
+  'remote.connectivity': { input: z.strictObject({ online: z.boolean() }), mutates: false },
+  'queue.list': {
+    input: z.strictObject({
+      states: z.array(z.enum(['pending', 'running', 'done', 'failed', 'cancelled'])).optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    mutates: false,
+  },
+  'queue.sync': { input: empty, mutates: true },
+  'queue.retry': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
+  'queue.cancel': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
 } as const;
 
 export const API_METHOD_NAMES = Object.keys(API_METHODS) as (keyof typeof API_METHODS)[];
+
+/** Parses a method's argument as its schema says; a bad argument is an InvalidArgument naming the field. */
+export function apiArgs<M extends keyof typeof API_METHODS>(
+  method: M,
+  input: unknown,
+): ReturnType<(typeof API_METHODS)[M]['input']['parse']> {
+  return parseInput(API_METHODS[method].input, input ?? {}, method) as ReturnType<
+    (typeof API_METHODS)[M]['input']['parse']
+  >;
+}

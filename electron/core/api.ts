@@ -146,6 +146,56 @@ export interface SecretStatusDto {
   backend: 'os-keychain' | 'plain-text';
 }
 
+export type InferencePolicyDto = 'auto' | 'local' | 'modal';
+
+/** Remote inference and the offline queue as the status screen shows them. Never carries the token. */
+export interface RemoteStatusDto {
+  policy: InferencePolicyDto;
+  staggered: boolean;
+  modal: {
+    enabled: boolean;
+    /** Where the token comes from, or null when none is set. */
+    token: 'secret-store' | 'environment' | null;
+    tokenStorage: 'os-keychain' | 'plain-text';
+    appName: string;
+    environment: string | null;
+    /** null until the connection was checked. */
+    online: boolean | null;
+    breaker: 'closed' | 'open' | 'half-open';
+    /** Why calls are paused (a rejected token, an app not deployed, an outage). */
+    pausedBecause: string | null;
+    deployCommand: string;
+    stats: { sent: number; succeeded: number; failed: number; retried: number; failureRate: number };
+  };
+  queue: {
+    pending: number;
+    running: number;
+    failed: number;
+    done: number;
+    cancelled: number;
+    maxSize: number;
+  };
+  syncing: boolean;
+  lastSync: { finishedAt: string; message: string; identifications: number; needReview: number } | null;
+  /** Where each installed recognition model runs right now, and why. */
+  routes: {
+    modelId: string;
+    route: 'local-cuda' | 'local-cpu' | 'modal' | 'queue' | 'none';
+    reason: string;
+  }[];
+}
+
+export interface QueueJobDto {
+  jobId: number;
+  state: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+  detectionId: number | null;
+  modelId: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
 /** What each method returns. */
 export interface ApiOutputs {
   'status.get': StatusDto;
@@ -169,6 +219,13 @@ export interface ApiOutputs {
   'secrets.status': SecretStatusDto;
   'secrets.setModalToken': SecretStatusDto;
   'secrets.clearModalToken': SecretStatusDto;
+  'remote.status': RemoteStatusDto;
+  'remote.configure': RemoteStatusDto;
+  'remote.connectivity': RemoteStatusDto;
+  'queue.list': QueueJobDto[];
+  'queue.sync': RemoteStatusDto;
+  'queue.retry': { count: number };
+  'queue.cancel': { count: number };
 }
 
 export type AppApi = { [M in ApiMethod]: (args: ApiInput<M>) => Promise<ApiOutputs[M]> };

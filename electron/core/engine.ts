@@ -2,7 +2,10 @@ import { loadAnalysisServices } from './analysis/load-services';
 import { openCore, type CoreContext } from './context';
 import { GalleryIndex } from './identification/gallery-index';
 import { ImportJobs } from './import-jobs';
-import { loadManifest } from './inference/manifest';
+import { dirname } from 'node:path';
+import { bundledManifestPath, loadManifest, type Manifest } from './inference/manifest';
+import { openRemoteInference, type RemoteInference } from './inference/remote-inference';
+import { QueueSync } from './queue/queue-sync';
 import { silentLogger, type Logger } from './log';
 import type { SecretStore } from './secrets';
 
@@ -15,6 +18,10 @@ export interface EngineOptions {
   manifestFile?: string;
   log?: Logger;
   now?: () => Date;
+  /** MODAL_* configuration; default the process environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Where a `.env` file is looked for; default the working directory. */
+  cwd?: string;
 }
 
 /**
@@ -26,6 +33,8 @@ export class Engine {
   readonly core: CoreContext & { close(): void };
   readonly secrets: SecretStore;
   readonly imports: ImportJobs;
+  readonly remote: RemoteInference;
+  readonly queueSync: QueueSync;
   private servicesPromise: Promise<LoadedServices> | undefined;
   private indexInstance: GalleryIndex | undefined;
   private readonly manifestFile: string | undefined;
@@ -38,14 +47,33 @@ export class Engine {
     });
     this.secrets = options.secrets;
     this.manifestFile = options.manifestFile;
-    this.imports = new ImportJobs(this.core, () => this.services());
+    const log = options.log ?? silentLogger;
+    // Invalid MODAL_* values stop the start here, with the variable's name.
+    this.remote = openRemoteInference(this.core, {
+      secrets: options.secrets,
+      env: options.env ?? process.env,
+      modelsFolder: dirname(options.manifestFile ?? bundledManifestPath()),
+      cwd: options.cwd ?? process.cwd(),
+      log,
+    });
+    this.queueSync = new QueueSync(this.core, { remote: this.remote, manifest: this.manifest(), log });
+    this.queueSync.start();
+    this.imports = new ImportJobs(
+      this.core,
+      () => this.services(),
+      () => this.queueSync.kick(),
+    );
+  }
+
+  manifest(): Manifest {
+    return loadManifest(this.manifestFile);
   }
 
   services(): Promise<LoadedServices> {
-    this.servicesPromise ??= loadAnalysisServices(
-      this.core,
-      this.manifestFile ? { manifest: loadManifest(this.manifestFile) } : {},
-    );
+    this.servicesPromise ??= loadAnalysisServices(this.core, {
+      manifest: this.manifest(),
+      remote: this.remote,
+    });
     return this.servicesPromise;
   }
 
@@ -56,6 +84,8 @@ export class Engine {
 
   async close(): Promise<void> {
     await this.imports.stopAll();
+    await this.queueSync.stop();
+    this.remote.close();
     if (this.servicesPromise) await (await this.servicesPromise).close();
     this.core.close();
   }

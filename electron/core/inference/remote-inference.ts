@@ -49,30 +49,50 @@ export interface RemoteStatus {
 }
 
 export class RemoteInference {
-  readonly config: ModalConfig;
-  readonly modal: ModalEngine;
   readonly connectivity: Connectivity;
   private readonly options: RemoteInferenceOptions;
+  private current: { config: ModalConfig; modal: ModalEngine };
 
   /** Reads the configuration now: invalid MODAL_* values are refused here, at start. */
   constructor(ctx: CoreContext, options: RemoteInferenceOptions) {
     this.options = options;
-    this.config = loadModalConfig({
-      env: options.env,
-      ...(options.dotEnvFile !== undefined ? { dotEnvFile: options.dotEnvFile } : {}),
+    this.current = this.build(ctx);
+    this.connectivity = options.connectivity ?? new Connectivity({ target: modalTarget(options.env) });
+  }
+
+  get config(): ModalConfig {
+    return this.current.config;
+  }
+
+  /** The Modal engine of the current configuration (replaced by `reload`, so read it at each use). */
+  get modal(): ModalEngine {
+    return this.current.modal;
+  }
+
+  /** Applies changed settings (policy aside, which is read per request): a new engine, a fresh breaker. */
+  reload(ctx: CoreContext): void {
+    const next = this.build(ctx);
+    this.current.modal.close();
+    this.current = next;
+  }
+
+  private build(ctx: CoreContext): { config: ModalConfig; modal: ModalEngine } {
+    const config = loadModalConfig({
+      env: this.options.env,
+      ...(this.options.dotEnvFile !== undefined ? { dotEnvFile: this.options.dotEnvFile } : {}),
       settings: {
         enabled: getSetting(ctx, 'modal.enabled'),
         appName: getSetting(ctx, 'modal.appName'),
         environment: getSetting(ctx, 'modal.environment'),
       },
     });
-    this.modal = new ModalEngine({
-      config: this.config,
+    const modal = new ModalEngine({
+      config,
       credentials: () => this.credentials(),
-      classes: options.classes,
-      log: options.log,
+      classes: this.options.classes,
+      log: this.options.log,
     });
-    this.connectivity = options.connectivity ?? new Connectivity({ target: modalTarget(options.env) });
+    return { config, modal };
   }
 
   private tokenSource(): RemoteStatus['token'] {
