@@ -2,7 +2,7 @@
  * Electron entry: app lifecycle, the one window, the app:// protocol and IPC wiring. No engine logic lives here:
  * every decision is in electron/shell/* (tested with fakes) or electron/core (shared with the CLI and the bridge).
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { createAppApi } from './core/api-handlers';
 import { dispatch } from './core/dispatch';
@@ -51,6 +51,9 @@ async function start(): Promise<void> {
   const manifestFile = app.isPackaged ? join(process.resourcesPath, 'models', 'models.json') : undefined;
   engine = new Engine({ dataDir, secrets, log, ...(manifestFile ? { manifestFile } : {}) });
   const api = createAppApi(engine);
+  // A laptop waking up in camp may have a connection again: try the offline queue at once.
+  const running = engine;
+  powerMonitor.on('resume', () => running.queueSync.kick());
 
   denyPermissions(session.defaultSession, log);
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir, ctx: engine.core, log }));

@@ -40,7 +40,7 @@ function stopRequested(signal: AbortSignal): Promise<string> {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run Tiger ID in your browser (a local server on 127.0.0.1, protected by a token)',
-  usage: ['serve [--port N] [--host 127.0.0.1] [--renderer DIR]'],
+  usage: ['serve [--port N] [--host 127.0.0.1] [--renderer DIR] [--manifest FILE]'],
   options: {
     port: { type: 'string', valueName: 'N', description: 'port to listen on (default: any free port)' },
     host: { type: 'string', valueName: 'HOST', description: 'loopback address to bind (default: 127.0.0.1)' },
@@ -48,6 +48,11 @@ export const serveCommand: Command = {
       type: 'string',
       valueName: 'DIR',
       description: 'the built web UI (default: dist/renderer of this install)',
+    },
+    manifest: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'model manifest (default: the bundled one); modal-classes.json is read beside it',
     },
   },
   async run(ctx: CliContext, args) {
@@ -67,6 +72,8 @@ export const serveCommand: Command = {
       dataDir: ctx.dataDir,
       secrets: new FileSecretStore(join(ctx.dataDir, 'secrets.json')),
       log: ctx.log,
+      env: ctx.env,
+      ...(typeof args.values.manifest === 'string' ? { manifestFile: resolve(args.values.manifest) } : {}),
     });
     let bridge: Awaited<ReturnType<typeof startBridge>>;
     try {
