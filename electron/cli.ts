@@ -209,7 +209,9 @@ function generalHelp(): string {
     'Usage: tigerid <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`),
+    ...commands.map(
+      (c) => `  ${c.name.padEnd(Math.max(...commands.map((x) => x.name.length)) + 2)} ${c.summary}`,
+    ),
     '',
     'Global options:',
     ...optionLines(GLOBAL_OPTIONS),

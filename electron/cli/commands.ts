@@ -5,6 +5,9 @@ import { doctorCommand } from './commands/doctor';
 import { evalCommand } from './commands/eval';
 import { identifyCommand } from './commands/identify';
 import { importCommand } from './commands/import';
+import { importCamtrapDpCommand } from './commands/import-camtrap-dp';
+import { exportCommand } from './commands/export';
+import { stationsCommand } from './commands/stations';
 import { individualsCommand } from './commands/individuals';
 import { modelsCommand } from './commands/models';
 import { reviewCommand } from './commands/review';
@@ -15,10 +18,13 @@ import { modalCommand } from './commands/modal';
 /** Every `tigerid` command, in the order help lists them. */
 export const commands: Command[] = [
   importCommand,
+  importCamtrapDpCommand,
   identifyCommand,
   reviewCommand,
   decideCommand,
   individualsCommand,
+  stationsCommand,
+  exportCommand,
   calibrateCommand,
   modelsCommand,
   doctorCommand,

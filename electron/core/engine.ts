@@ -1,6 +1,7 @@
 import { loadAnalysisServices } from './analysis/load-services';
 import { openCore, type CoreContext } from './context';
 import { GalleryIndex } from './identification/gallery-index';
+import { staggeredSkip } from './identification/staggered';
 import { ImportJobs } from './import-jobs';
 import { dirname } from 'node:path';
 import { bundledManifestPath, loadManifest, type Manifest } from './inference/manifest';
@@ -56,7 +57,15 @@ export class Engine {
       cwd: options.cwd ?? process.cwd(),
       log,
     });
-    this.queueSync = new QueueSync(this.core, { remote: this.remote, manifest: this.manifest(), log });
+    this.queueSync = new QueueSync(this.core, {
+      remote: this.remote,
+      manifest: this.manifest(),
+      log,
+      skipRemote: staggeredSkip(this.core, async () => ({
+        services: await this.services(),
+        index: await this.index(),
+      })),
+    });
     this.queueSync.start();
     this.imports = new ImportJobs(
       this.core,

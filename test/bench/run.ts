@@ -1,5 +1,7 @@
 import { benchIdentifyScaling } from './identify-scaling';
+import { benchExportRate } from './export-rate';
 import { benchImportRate } from './import-rate';
+import { benchQueueDrain, benchStaggered } from './queue-drain';
 import { benchUiReview } from './ui-review';
 import { benchUiServe } from './ui-serve';
 
@@ -12,6 +14,9 @@ const sections: Record<string, () => Promise<unknown>> = {
   identifyScaling: benchIdentifyScaling,
   uiServe: benchUiServe,
   uiReview: benchUiReview,
+  queueDrain: benchQueueDrain,
+  staggered: benchStaggered,
+  exportRate: benchExportRate,
 };
 
 const only = process.argv.slice(2);

@@ -1,3 +1,7 @@
+import { loadAnalysisServices } from '../../core/analysis/load-services';
+import type { LoadedServices } from '../../core/engine';
+import { GalleryIndex } from '../../core/identification/gallery-index';
+import { staggeredSkip } from '../../core/identification/staggered';
 import { loadManifest } from '../../core/inference/manifest';
 import { cancelJobs, jobCounts, listJobs, retryJobs, type JobRecord } from '../../core/queue/job-store';
 import { embedPayloadSchema } from '../../core/queue/embed-payload';
@@ -36,7 +40,20 @@ export async function syncNow(ctx: CliContext): Promise<number> {
     );
     return 1;
   }
-  const queueSync = new QueueSync(ctx.core(), { remote, manifest: loadManifest(), log: ctx.log });
+  const core = ctx.core();
+  // Staggered mode needs the gallery index: built only if a job asks (the index costs seconds at 10,000 images).
+  let loaded: Promise<{ services: LoadedServices; index: GalleryIndex }> | undefined;
+  const load = () =>
+    (loaded ??= loadAnalysisServices(core).then((services) => ({
+      services,
+      index: new GalleryIndex(core, services),
+    })));
+  const queueSync = new QueueSync(core, {
+    remote,
+    manifest: loadManifest(),
+    log: ctx.log,
+    skipRemote: staggeredSkip(core, load),
+  });
   const progress = ctx.progress('Syncing');
   const abort = () => void queueSync.stop();
   ctx.signal.addEventListener('abort', abort);
@@ -49,6 +66,7 @@ export async function syncNow(ctx: CliContext): Promise<number> {
   } finally {
     ctx.signal.removeEventListener('abort', abort);
     await queueSync.stop();
+    if (loaded) await (await loaded).services.close();
   }
 }
 
