@@ -2,7 +2,10 @@ import { chmodSync, cpSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { analysePending } from '../../electron/core/analysis/analyse-media';
 import { parseCsv } from '../../electron/core/csv';
+import { WHOLE_FRAME_DETECTOR, wholeFrameDetection } from '../../electron/core/inference/detector';
+import { loadStripeMatcher } from '../../electron/core/matching/stripe-matcher';
 import { isEngineError } from '../../electron/core/errors';
 import { recordDecision, undoDecision } from '../../electron/core/gallery/decisions';
 import { listSightings } from '../../electron/core/reports/sightings';
@@ -350,6 +353,47 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       expect(afterUndo.warnings).toEqual([
         '1 imported observation(s) were left out because their decision was undone or changed to no match.',
       ]);
+    });
+
+    it('describes the imported boxes when the photos are analysed, instead of detecting them again', async () => {
+      const pkg = copyExample(join(work.path, 'boxed'));
+      const observations = readTable(pkg, 'observations.csv');
+      Object.assign(
+        observations.find((o) => o.observationID === '7ab33b3a_1')!,
+        {
+          scientificName: 'Panthera tigris',
+          classificationMethod: 'human',
+          classifiedBy: 'Field Team',
+          individualID: 'Raja',
+        },
+      );
+      writeTable(pkg, 'observations.csv', observations);
+      await importCamtrapDp(core, pkg);
+      const stripes = await loadStripeMatcher();
+      const services = {
+        detector: { id: WHOLE_FRAME_DETECTOR, detect: async () => [wholeFrameDetection()] },
+        stripes,
+        embedders: [],
+      };
+      const summary = await analysePending(core, services);
+      expect(summary.failed).toEqual([]);
+      const perPhoto = core.db
+        .prepare(
+          `SELECT m.file_name, COUNT(d.id) AS n, GROUP_CONCAT(d.detector) AS detectors,
+                  SUM((SELECT COUNT(*) FROM embeddings e WHERE e.detection_id = d.id)) AS described
+             FROM media m JOIN detections d ON d.media_id = m.id GROUP BY m.id ORDER BY m.file_name`,
+        )
+        .all() as { file_name: string; n: number; detectors: string; described: number }[];
+      // The boxed tiger keeps its one imported box, now described; every other local photo gets one whole frame.
+      expect(perPhoto.find((p) => p.file_name === '20210531082538-RCNX0031.JPG')).toEqual({
+        file_name: '20210531082538-RCNX0031.JPG',
+        n: 1,
+        detectors: 'camtrap-dp',
+        described: 1,
+      });
+      expect(perPhoto).toHaveLength(10);
+      expect(perPhoto.filter((p) => p.detectors === WHOLE_FRAME_DETECTOR)).toHaveLength(9);
+      expect(perPhoto.every((p) => p.n === 1)).toBe(true);
     });
 
     it('refuses an invalid package with its problems, importing nothing', async () => {

@@ -24,6 +24,8 @@ interface MediaRow {
 /** One animal of a frame with everything the matchers know about it. */
 export interface DescribedAnimal {
   animal: Detection;
+  /** Set when the animal was already stored (boxes that came with an imported survey): described, not re-detected. */
+  detectionId?: number;
   stripes: StripeDescriptor | null;
   /** Why there is no stripe descriptor (a crop too small or too plain), for the log and the user. */
   stripesError: string | null;
@@ -60,7 +62,10 @@ export async function analyseMedia(
   if (!row) return { mediaId, file: '', detections: 0 };
   try {
     const { image } = await decodeImage(await readMediaFile(row), { maxSide: ANALYSIS_MAX_SIDE });
-    const crops = await describeAnimals(ctx, services, image, { deferRemote: services.queue !== undefined });
+    const crops = await describeAnimals(ctx, services, image, {
+      deferRemote: services.queue !== undefined,
+      known: knownDetections(ctx, mediaId),
+    });
     storeAnalysis(ctx, services, mediaId, crops, null);
     return { mediaId, file: row.path, detections: crops.length };
   } catch (error) {
@@ -72,6 +77,33 @@ export async function analyseMedia(
     if (final) storeAnalysis(ctx, services, mediaId, [], `${code}: ${message}`);
     return { mediaId, file: row.path, detections: 0, error: { code, message } };
   }
+}
+
+/**
+ * Detections stored for a frame before it was analysed (boxes from an imported Camtrap DP survey): analysis
+ * describes these instead of running the detector, so a tiger a partner already boxed is not found twice.
+ */
+function knownDetections(ctx: CoreContext, mediaId: number): (Detection & { detectionId: number })[] {
+  const rows = ctx.db
+    .prepare(
+      "SELECT id, box_x, box_y, box_w, box_h, confidence, detector FROM detections WHERE media_id = ? AND label = 'animal' ORDER BY id",
+    )
+    .all(mediaId) as {
+    id: number;
+    box_x: number;
+    box_y: number;
+    box_w: number;
+    box_h: number;
+    confidence: number | null;
+    detector: string;
+  }[];
+  return rows.map((r) => ({
+    detectionId: r.id,
+    box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+    confidence: r.confidence,
+    detector: r.detector,
+    label: 'animal' as const,
+  }));
 }
 
 /** The crop the matchers describe: the box plus the configured padding (none for a whole-frame detection). */
@@ -124,11 +156,14 @@ export async function describeAnimals(
   ctx: CoreContext,
   services: AnalysisServices,
   image: RawImage,
-  options: { deferRemote?: boolean } = {},
+  options: { deferRemote?: boolean; known?: (Detection & { detectionId: number })[] } = {},
 ): Promise<DescribedAnimal[]> {
-  const animals = await services.detector.detect(image);
+  const animals: (Detection & { detectionId?: number })[] =
+    options.known !== undefined && options.known.length > 0
+      ? options.known
+      : await services.detector.detect(image);
   const results: DescribedAnimal[] = [];
-  for (const animal of animals) {
+  for (const { detectionId, ...animal } of animals) {
     const crop = detectionCrop(ctx, image, animal);
     let stripes: StripeDescriptor | null = null;
     let stripesError: string | null = null;
@@ -153,7 +188,14 @@ export async function describeAnimals(
         vector: await embedder.embed(crop),
       });
     }
-    results.push({ animal, stripes, stripesError, vectors, deferred });
+    results.push({
+      animal,
+      ...(detectionId === undefined ? {} : { detectionId }),
+      stripes,
+      stripesError,
+      vectors,
+      deferred,
+    });
   }
   return results;
 }
@@ -181,17 +223,20 @@ function storeAnalysis(
     if (claimed.changes === 0) return;
     for (const crop of crops) {
       const { box, confidence } = crop.animal;
-      const detection = insertDetection.run(
-        mediaId,
-        box.x,
-        box.y,
-        box.w,
-        box.h,
-        confidence,
-        services.detector.id,
-        crop.stripes === null ? 0 : null,
-        now,
-      );
+      const detection =
+        crop.detectionId !== undefined
+          ? { lastInsertRowid: crop.detectionId }
+          : insertDetection.run(
+              mediaId,
+              box.x,
+              box.y,
+              box.w,
+              box.h,
+              confidence,
+              services.detector.id,
+              crop.stripes === null ? 0 : null,
+              now,
+            );
       if (crop.stripes !== null) {
         const encoded = services.stripes.encode(crop.stripes);
         insertEmbedding.run(
