@@ -7,6 +7,7 @@ import { identifyCommand } from './commands/identify';
 import { importCommand } from './commands/import';
 import { importCamtrapDpCommand } from './commands/import-camtrap-dp';
 import { exportCommand } from './commands/export';
+import { reportCommand } from './commands/report';
 import { stationsCommand } from './commands/stations';
 import { individualsCommand } from './commands/individuals';
 import { modelsCommand } from './commands/models';
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   decideCommand,
   individualsCommand,
   stationsCommand,
+  reportCommand,
   exportCommand,
   calibrateCommand,
   modelsCommand,

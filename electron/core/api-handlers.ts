@@ -28,6 +28,7 @@ import { decideWithScores } from './identification/decide';
 import { identify, storedQueryFeatures, type Identification } from './identification/identify';
 import type { ModelListing } from './inference/model-store';
 import { remoteHandlers } from './api-remote';
+import { reportHandlers } from './api-reports';
 import { reviewerName } from './reviewer';
 import { MODAL_TOKEN_ID, MODAL_TOKEN_SECRET } from './secrets';
 import { getSetting, setSetting } from './settings';
@@ -343,6 +344,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       return secretStatus();
     },
     ...remoteHandlers(engine),
+    ...reportHandlers(engine, env),
   };
 }
 

@@ -10,6 +10,15 @@ const id = z.number().int().positive();
 const individualRef = z.union([id, z.string().trim().min(1).max(200)]);
 const name = z.string().trim().min(1).max(200);
 const empty = z.strictObject({});
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2024-03-01');
+const folderPath = z.string().trim().min(1).max(4096);
+/** Where an export goes: a folder the user chose and, for one file, its plain name; replacing needs a yes. */
+const outputFile = {
+  folder: folderPath,
+  fileName: z.string().trim().min(1).max(255),
+  overwrite: z.boolean().default(false),
+};
+const outputFolder = { folder: folderPath, overwrite: z.boolean().default(false) };
 
 /** Every method: its argument schema and whether it changes the gallery (the UI refreshes its views after those). */
 export const API_METHODS = {
@@ -106,6 +115,49 @@ export const API_METHODS = {
   'queue.sync': { input: empty, mutates: true },
   'queue.retry': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
   'queue.cancel': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
+  'stations.list': { input: empty, mutates: false },
+  'exports.defaultFolder': { input: empty, mutates: false },
+  'reports.match': {
+    input: z.strictObject({
+      scope: z.union([
+        z.strictObject({ decisionId: id }),
+        z.strictObject({ individualId: id }),
+        z.strictObject({ from: isoDate.optional(), to: isoDate.optional(), stationId: id.optional() }),
+      ]),
+      ...outputFile,
+    }),
+    mutates: false,
+  },
+  'exports.csv': {
+    input: z.strictObject({
+      kind: z.enum(['sightings', 'individuals']),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      stationId: id.optional(),
+      ...outputFile,
+    }),
+    mutates: false,
+  },
+  'exports.camtrapDp': {
+    input: z.strictObject({
+      utcOffset: z
+        .string()
+        .regex(/^[+-]\d{2}:\d{2}$/, 'must look like +05:30')
+        .optional(),
+      ...outputFolder,
+    }),
+    mutates: false,
+  },
+  'exports.secr': {
+    input: z.strictObject({
+      occasionDays: z.number().int().min(1).max(366).default(1),
+      flankAware: z.boolean().default(false),
+      start: isoDate.optional(),
+      end: isoDate.optional(),
+      ...outputFolder,
+    }),
+    mutates: false,
+  },
 } as const;
 
 export const API_METHOD_NAMES = Object.keys(API_METHODS) as (keyof typeof API_METHODS)[];

@@ -196,6 +196,22 @@ export interface QueueJobDto {
   updatedAt: string;
 }
 
+export interface ReportDto {
+  file: string;
+  pages: number;
+  sightings: number;
+  /** The content seal printed in the report. */
+  sha256: string;
+}
+
+export interface ExportDto {
+  /** The file or folder written. */
+  path: string;
+  /** One line for the user: what was written, with counts. */
+  summary: string;
+  warnings: string[];
+}
+
 /** What each method returns. */
 export interface ApiOutputs {
   'status.get': StatusDto;
@@ -226,6 +242,12 @@ export interface ApiOutputs {
   'queue.sync': RemoteStatusDto;
   'queue.retry': { count: number };
   'queue.cancel': { count: number };
+  'stations.list': { stationId: number; name: string; photos: number }[];
+  'exports.defaultFolder': { folder: string };
+  'reports.match': ReportDto;
+  'exports.csv': ExportDto;
+  'exports.camtrapDp': ExportDto;
+  'exports.secr': ExportDto;
 }
 
 export type AppApi = { [M in ApiMethod]: (args: ApiInput<M>) => Promise<ApiOutputs[M]> };

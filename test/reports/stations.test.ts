@@ -148,7 +148,7 @@ describe('stations', () => {
     expect(findStation(core, 'Ridge 2').operationStart).toBeNull();
   });
 
-  it('names the command that lists stations when one is unknown', () => {
+  it('names the known stations when one is unknown', () => {
     try {
       updateStation(core, 'Ridge 3', { operationStart: '2024-03-01' });
       expect.unreachable();
@@ -156,7 +156,7 @@ describe('stations', () => {
       expect(error).toBeInstanceOf(EngineError);
       expect((error as EngineError).code).toBe('NOT_FOUND');
       expect((error as EngineError).message).toBe(
-        'No station "Ridge 3" in the gallery (see "tigerid stations").',
+        'No station "Ridge 3" in the gallery (stations: Bamboo Gully, Ridge 2).',
       );
     }
   });

@@ -95,9 +95,15 @@ export function findStation(ctx: CoreContext, name: string): StationSummary {
   const row = ctx.db.prepare(`${SELECT_STATIONS} WHERE s.name = ? GROUP BY s.id`).get(name) as
     StationRow | undefined;
   if (!row) {
-    throw new EngineError('NOT_FOUND', `No station "${name}" in the gallery (see "tigerid stations").`, {
-      details: { station: name },
-    });
+    const known = ctx.db
+      .prepare('SELECT name FROM stations ORDER BY name LIMIT 20')
+      .pluck()
+      .all() as string[];
+    throw new EngineError(
+      'NOT_FOUND',
+      `No station "${name}" in the gallery${known.length > 0 ? ` (stations: ${known.join(', ')})` : ' (it has no stations yet)'}.`,
+      { details: { station: name } },
+    );
   }
   return toSummary(row);
 }

@@ -54,6 +54,23 @@ export function prepareOutputFile(path: string, extension: string, options: Outp
   return target;
 }
 
+/**
+ * The file a user named inside the folder they chose (the app's export dialog): a bare file name only, so no
+ * "../" or absolute name can point the write anywhere else.
+ */
+export function fileInFolder(folder: string, name: string): string {
+  if (name.trim() === '' || /[/\\]/.test(name) || name === '.' || name === '..') {
+    throw new EngineError(
+      'OUTPUT_OUTSIDE_FOLDER',
+      `"${name}" is not a plain file name; give a name without folders`,
+      {
+        details: { folder, name },
+      },
+    );
+  }
+  return join(resolve(folder), name);
+}
+
 /** A chosen output folder; `file(name)` refuses any name that would land outside it. */
 export interface OutputFolder {
   readonly path: string;

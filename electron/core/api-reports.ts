@@ -1,0 +1,77 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { AppApi, ExportDto } from './api';
+import { apiArgs } from './api-schema';
+import { APP_VERSION } from './app-version';
+import type { Engine } from './engine';
+import { listStations } from './gallery/stations';
+import { exportCamtrapDp } from './reports/camtrap-dp/export';
+import { exportSecr } from './reports/capture-history/secr';
+import { exportIndividualsCsv, exportSightingsCsv } from './reports/csv-export';
+import { fileInFolder } from './reports/output-path';
+import { writeMatchReport } from './reports/pdf/write-match-report';
+import { reviewerName } from './reviewer';
+import { getSetting } from './settings';
+
+/**
+ * The AppApi methods behind the report and export buttons. The user picks a folder (and a file name); the core
+ * refuses names that leave that folder and existing files unless the user said to replace them (OUTPUT_EXISTS
+ * lets the UI ask).
+ */
+
+type ReportMethods =
+  | 'stations.list'
+  | 'exports.defaultFolder'
+  | 'reports.match'
+  | 'exports.csv'
+  | 'exports.camtrapDp'
+  | 'exports.secr';
+
+export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<AppApi, ReportMethods> {
+  const ctx = engine.core;
+  return {
+    async 'stations.list'(input) {
+      apiArgs('stations.list', input);
+      return listStations(ctx).map((s) => ({ stationId: s.id, name: s.name, photos: s.photos }));
+    },
+    async 'exports.defaultFolder'(input) {
+      apiArgs('exports.defaultFolder', input);
+      return { folder: join(homedir(), 'Tiger ID exports') };
+    },
+    async 'reports.match'(input) {
+      const { scope, folder, fileName, overwrite } = apiArgs('reports.match', input);
+      return writeMatchReport(ctx, scope, fileInFolder(folder, fileName), {
+        overwrite,
+        appVersion: APP_VERSION,
+        reviewerOfRecord: reviewerName(getSetting(ctx, 'review.reviewer') || undefined, env),
+      });
+    },
+    async 'exports.csv'(input) {
+      const { kind, folder, fileName, overwrite, ...filter } = apiArgs('exports.csv', input);
+      const file = fileInFolder(folder, fileName);
+      const result =
+        kind === 'sightings'
+          ? exportSightingsCsv(ctx, file, { overwrite, filter })
+          : exportIndividualsCsv(ctx, file, { overwrite });
+      return { path: result.file, summary: `${result.rows} ${kind} written to ${result.file}`, warnings: [] };
+    },
+    async 'exports.camtrapDp'(input) {
+      const { folder, overwrite, utcOffset } = apiArgs('exports.camtrapDp', input);
+      const r = await exportCamtrapDp(ctx, folder, { overwrite, ...(utcOffset ? { utcOffset } : {}) });
+      return {
+        path: r.folder,
+        summary: `Camtrap DP package: ${r.deployments} deployments, ${r.media} media, ${r.observations} observations`,
+        warnings: r.warnings,
+      } satisfies ExportDto;
+    },
+    async 'exports.secr'(input) {
+      const { folder, ...options } = apiArgs('exports.secr', input);
+      const r = exportSecr(ctx, folder, options);
+      return {
+        path: r.folder,
+        summary: `secr capture history: ${r.individuals} individuals, ${r.captures} captures on ${r.occasions} occasions of ${r.occasionDays} day(s) at ${r.detectors} detectors`,
+        warnings: r.warnings,
+      };
+    },
+  };
+}
