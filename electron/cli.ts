@@ -91,11 +91,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         label,
       ),
     core: () => (core ??= openCore({ dataDir, log })),
-    remote: () =>
+    remote: (manifestFile) =>
       (remote ??= openRemoteInference(ctx.core(), {
         secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
         env: io.env,
-        modelsFolder: dirname(bundledManifestPath()),
+        modelsFolder: dirname(manifestFile ?? bundledManifestPath()),
         cwd: process.cwd(),
         log,
       })),

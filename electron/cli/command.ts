@@ -28,9 +28,10 @@ export interface CliContext {
   core(): CoreContext;
   /**
    * Remote inference (Modal + the durable queue), built on first use from MODAL_* variables, `.env` and the
-   * gallery's settings; throws CONFIG_INVALID naming a bad variable.
+   * gallery's settings; throws CONFIG_INVALID naming a bad variable. The Modal classes are read beside the
+   * manifest (modal-classes.json next to models.json).
    */
-  remote(): RemoteInference;
+  remote(manifestFile?: string): RemoteInference;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   json: boolean;

@@ -94,29 +94,30 @@ export async function gatherDoctorReport(ctx: CliContext, manifestFile?: string)
     executionProvider: provider,
     models,
     modelsError,
-    remote: remoteState(ctx, database, models, provider.provider === 'cuda', manifestFile),
+    remote: await remoteState(ctx, database, models, provider.provider === 'cuda', manifestFile),
   };
 }
 
-function remoteState(
+async function remoteState(
   ctx: CliContext,
   database: DoctorReport['database'],
   models: DoctorReport['models'],
   cuda: boolean,
   manifestFile: string | undefined,
-): DoctorReport['remote'] {
+): Promise<DoctorReport['remote']> {
   // Doctor must not create a gallery; the policy and the Modal overrides live in it.
   if (!database.exists || database.error !== null) {
     return { error: 'no gallery yet: the remote settings are shown once one exists' };
   }
   try {
-    const remote = ctx.remote();
+    const remote = ctx.remote(manifestFile);
     const core = ctx.core();
+    if (remote.modal.configured) await remote.connectivity.probe();
     const manifest = modelStoreFor(ctx, manifestFile).manifest;
     const routes = [];
     for (const m of models) {
       const entry = manifest.models.find((e) => e.id === m.id);
-      if (m.state !== 'installed' || entry?.task !== 'embed') continue;
+      if ((m.state !== 'installed' && m.state !== 'verified') || entry?.task !== 'embed') continue;
       try {
         routes.push({ model: m.id, ...remote.route(core, entry, cuda) });
       } catch (error) {

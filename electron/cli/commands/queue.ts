@@ -11,7 +11,7 @@ import { formatTable } from '../table';
 
 const USAGE = [
   'queue [list] [--all]',
-  'queue sync',
+  'queue sync [--manifest FILE]',
   'queue retry [<job-id>...]',
   'queue cancel <job-id>... | --all',
 ];
@@ -32,8 +32,8 @@ function describeJob(job: JobRecord): string {
 }
 
 /** Sends the queued work to Modal now, with progress; returns the exit code (1 when it stopped early). */
-export async function syncNow(ctx: CliContext): Promise<number> {
-  const remote = ctx.remote();
+export async function syncNow(ctx: CliContext, manifestFile?: string): Promise<number> {
+  const remote = ctx.remote(manifestFile);
   if (!remote.modal.configured) {
     ctx.err(
       'Modal is not set up: set MODAL_ENABLED=true and a token (MODAL_TOKEN_ID / MODAL_TOKEN_SECRET, or "tigerid modal token set"). See README, "Remote inference on Modal".\n',
@@ -41,6 +41,7 @@ export async function syncNow(ctx: CliContext): Promise<number> {
     return 1;
   }
   const core = ctx.core();
+  const manifest = loadManifest(manifestFile);
   // Staggered mode needs the gallery index: built only if a job asks (the index costs seconds at 10,000 images).
   let loaded: Promise<{ services: LoadedServices; index: GalleryIndex }> | undefined;
   const load = () =>
@@ -50,7 +51,7 @@ export async function syncNow(ctx: CliContext): Promise<number> {
     })));
   const queueSync = new QueueSync(core, {
     remote,
-    manifest: loadManifest(),
+    manifest,
     log: ctx.log,
     skipRemote: staggeredSkip(core, load),
   });
@@ -76,6 +77,11 @@ export const queueCommand: Command = {
   usage: USAGE,
   options: {
     all: { type: 'boolean', description: 'list: include finished jobs; cancel: every open job' },
+    manifest: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'sync: model manifest (default: the bundled one); modal-classes.json is read beside it',
+    },
   },
   async run(ctx, { positionals, values }) {
     const [verb = 'list', ...rest] = positionals;
@@ -98,7 +104,7 @@ export const queueCommand: Command = {
         return;
       }
       case 'sync':
-        return syncNow(ctx);
+        return syncNow(ctx, typeof values.manifest === 'string' ? values.manifest : undefined);
       case 'retry': {
         const n = retryJobs(ctx.core(), rest.length > 0 ? jobIds(rest) : undefined);
         ctx.out(`${n} job(s) queued again. Run "tigerid queue sync" to send them now.\n`);
