@@ -1,5 +1,8 @@
 import { isEngineError } from '../../core/errors';
+import { analysePending, type PendingAnalysisSummary } from '../../core/analysis/analyse-media';
+import { loadAnalysisServices } from '../../core/analysis/load-services';
 import { importCamtrapDp, type CamtrapImportSummary } from '../../core/reports/camtrap-dp/import';
+import { analysisLine } from './import';
 import { describeValidationError, type ValidationError } from '../../core/reports/camtrap-dp/validate';
 import { UsageError, type Command } from '../command';
 
@@ -53,7 +56,24 @@ export const importCamtrapDpCommand: Command = {
     for (const item of failed) {
       ctx.err(`failed: ${item.path} (media ${item.mediaID}): ${item.message} [${item.code}]\n`);
     }
-    ctx.out(ctx.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
+    // The imported photos are analysed like any import: a partner's boxes are described (not detected again), so
+    // their tigers become match candidates for new photos.
+    let analysis: PendingAnalysisSummary | undefined;
+    if (summary.completed && !ctx.signal.aborted) {
+      const services = await loadAnalysisServices(ctx.core(), { remote: ctx.remote() });
+      const analysing = ctx.progress('Analysing');
+      try {
+        analysis = await analysePending(ctx.core(), services, { onProgress: analysing, signal: ctx.signal });
+      } finally {
+        analysing.done();
+        await services.close();
+      }
+      for (const failure of analysis.failed) {
+        ctx.err(`analysis failed: ${failure.file}: ${failure.error?.message} [${failure.error?.code}]\n`);
+      }
+    }
+    if (ctx.json) ctx.out(`${JSON.stringify({ ...summary, analysis }, null, 2)}\n`);
+    else ctx.out(`${summaryText(summary)}${analysis ? `${analysisLine(analysis)}\n` : ''}`);
     return summary.completed && !ctx.signal.aborted ? 0 : EXIT_INTERRUPTED;
   },
 };

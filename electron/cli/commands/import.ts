@@ -73,7 +73,8 @@ export const importCommand: Command = {
   },
 };
 
-function analysisLine(analysis: PendingAnalysisSummary): string {
+/** One line on the analysis after an import; shared by the commands that bring photos in. */
+export function analysisLine(analysis: PendingAnalysisSummary): string {
   const failed =
     analysis.failed.length > 0 ? `; ${analysis.failed.length} could not be analysed (listed above)` : '';
   const next = analysis.detections > 0 ? ' Next: "tigerid review".' : '';
