@@ -76,15 +76,26 @@ export function findIndividual(ctx: CoreContext, ref: number | string): Individu
 export function listIndividuals(ctx: CoreContext): IndividualSummary[] {
   const rows = ctx.db
     .prepare(
-      `SELECT i.id, i.code, i.name,
+      // current_assignments is recursive: materialise it once, then rank each individual's detections (a
+      // correlated sub-query re-ran the view per individual: 3.4 s for 250 individuals and 10,000 decisions).
+      `WITH a AS MATERIALIZED (SELECT detection_id, individual_id FROM current_assignments),
+            ranked AS (
+              SELECT a.individual_id, a.detection_id,
+                     ROW_NUMBER() OVER (
+                       PARTITION BY a.individual_id
+                       ORDER BY d.quality DESC NULLS LAST, d.confidence DESC NULLS LAST, d.id
+                     ) AS rank
+                FROM a JOIN detections d ON d.id = a.detection_id
+            ),
+            best AS MATERIALIZED (SELECT individual_id, detection_id FROM ranked WHERE rank = 1)
+       SELECT i.id, i.code, i.name,
               COUNT(a.detection_id) AS sightings,
               GROUP_CONCAT(DISTINCT d.flank) AS flanks,
               MIN(m.captured_at) AS first_seen, MAX(m.captured_at) AS last_seen,
-              (SELECT a2.detection_id FROM current_assignments a2 JOIN detections d2 ON d2.id = a2.detection_id
-                WHERE a2.individual_id = i.id ORDER BY d2.quality DESC NULLS LAST, d2.confidence DESC NULLS LAST, d2.id
-                LIMIT 1) AS best_detection_id
+              b.detection_id AS best_detection_id
          FROM individuals i
-         LEFT JOIN current_assignments a ON a.individual_id = i.id
+         LEFT JOIN best b ON b.individual_id = i.id
+         LEFT JOIN a ON a.individual_id = i.id
          LEFT JOIN detections d ON d.id = a.detection_id
          LEFT JOIN media m ON m.id = d.media_id
         WHERE i.merged_into IS NULL AND i.retired_at IS NULL
