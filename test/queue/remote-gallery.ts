@@ -92,7 +92,10 @@ export async function startModalFake(dir: string, port = 0): Promise<RemoteFixtu
 }
 
 /** The MODAL_* environment a test runs with: enabled, fast retries, a short per-call timeout. */
-export function modalEnv(fake: FakeModal, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function modalEnv(
+  fake: Pick<FakeModal, 'url'>,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   return {
     MODAL_ENABLED: 'true',
     MODAL_RETRY_DELAY: '0.05',
@@ -105,7 +108,7 @@ export function modalEnv(fake: FakeModal, extra: Record<string, string> = {}): N
 /** Remote inference as the app builds it, with the token in the gallery's secret store. */
 export function remoteFor(
   core: CoreContext,
-  fake: FakeModal,
+  fake: Pick<FakeModal, 'url'>,
   log: Logger,
   extra: Record<string, string> = {},
 ) {

@@ -9,7 +9,7 @@ import { loadServedModel, modelMethods } from './onnx-methods';
  * kill and restart "Modal" independently of the app under test:
  *
  *   node --import tsx test/fakes/modal/serve-fake-modal.ts --model m.onnx --token-id ID --token-secret SECRET
- *        [--model-id ID (default: file name)] [--port 0] [--app tiger-id-models] [--class Embedder]
+ *        [--model-id ID (default: file name)] [--port 0] [--app tiger-id-models] [--class Embedder] [--latency-ms 0]
  *
  * Like models/modal_app.py, the class has `run(tensor: float32 little-endian bytes, shape: int[])`, returning
  * {model_id, model_sha256, dims, output: float32 bytes, provider} for the model's first output, and `info()`.
@@ -24,6 +24,8 @@ const cliArgs = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),
   app: z.string().min(1).default('tiger-id-models'),
   class: z.string().min(1).default('Embedder'),
+  /** Added to every execution, as a GPU's inference time would be. */
+  'latency-ms': z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 function parseCli(argv: string[]): z.infer<typeof cliArgs> {
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  fake.faults.latencyMs(options['latency-ms']);
   process.stdout.write(`${JSON.stringify({ url: fake.url, port: fake.port })}\n`);
 }
 
