@@ -1,49 +1,14 @@
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../electron/cli/command';
-import { bundledManifestPath } from '../../electron/core/inference/manifest';
-import { openRemoteInference } from '../../electron/core/inference/remote-inference';
-import { FileSecretStore } from '../../electron/core/secrets';
 import { UsageError } from '../../electron/cli/command';
 import { importCommand } from '../../electron/cli/commands/import';
 import { EngineError } from '../../electron/core/errors';
 import type { ImportSummary } from '../../electron/core/importing/import-folder';
-import { memoryLogger } from '../../electron/core/log';
-import type { ProgressEvent } from '../../electron/core/progress';
+import { cliContext } from '../support/cli-context';
 import * as fixtures from '../support/image-fixtures';
 import { tempCore } from '../support/temp-core';
 import { tempDir } from '../support/temp-dir';
-
-/** A CliContext over a real gallery that keeps what the command prints. */
-function cliContext(core: ReturnType<typeof tempCore>, json = false) {
-  const output = { stdout: '', stderr: '', progress: [] as ProgressEvent[], progressDone: 0 };
-  const ctx: CliContext = {
-    out: (text) => void (output.stdout += text),
-    err: (text) => void (output.stderr += text),
-    log: memoryLogger(),
-    progress: () =>
-      Object.assign((event: ProgressEvent) => void output.progress.push(event), {
-        done: () => void (output.progressDone += 1),
-      }),
-    core: () => core,
-    dataDir: core.paths.root,
-    remote: () =>
-      openRemoteInference(core, {
-        secrets: new FileSecretStore(join(core.paths.root, 'secrets.json')),
-        env: {},
-        modelsFolder: dirname(bundledManifestPath()),
-        cwd: core.paths.root,
-        log: memoryLogger(),
-      }),
-    env: {},
-    json,
-    stdin: Readable.from([]),
-    signal: new AbortController().signal,
-  };
-  return { ctx, output };
-}
 
 describe('tigerid import', () => {
   let core: ReturnType<typeof tempCore>;
@@ -64,27 +29,27 @@ describe('tigerid import', () => {
   });
 
   it('prints a summary line and the analysis line, lists failures with reasons on stderr, and exits 0 when some files failed', async () => {
-    const { ctx, output } = cliContext(core);
+    const { ctx, io } = cliContext(core);
     const code = await importCommand.run(ctx, { positionals: [photos.path], values: { station: 'Ridge 2' } });
     expect(code).toBe(0);
-    expect(output.stdout).toMatch(
+    expect(io.stdout).toMatch(
       new RegExp(
         `^Imported 2 new images from ${photos.path} \\(station "Ridge 2"\\): 1 duplicate, 1 failed, 1 non-image or hidden file skipped; \\d+\\.\\d s\\.\\n` +
           `Analysed 2 image\\(s\\): 2 animal detection\\(s\\)\\. Next: "tigerid review"\\.\\n$`,
       ),
     );
-    expect(output.stderr).toBe(
+    expect(io.stderr).toBe(
       `failed: ${join(photos.path, 'broken.jpg')}: The file is not an image: its content is not JPEG, PNG, TIFF, WebP or HEIF. [IMAGE_DECODE_FAILED]\n`,
     );
-    expect(output.progress.filter((e) => e.phase === 'import').at(-1)).toMatchObject({ done: 4, total: 4 });
-    expect(output.progress.at(-1)).toMatchObject({ phase: 'analyse', done: 2, total: 2 });
-    expect(output.progressDone).toBe(1);
+    expect(io.progress.filter((e) => e.phase === 'import').at(-1)).toMatchObject({ done: 4, total: 4 });
+    expect(io.progress.at(-1)).toMatchObject({ phase: 'analyse', done: 2, total: 2 });
+    expect(io.progressDone).toBe(1);
   });
 
   it('prints the summary as JSON with --json', async () => {
-    const { ctx, output } = cliContext(core, true);
+    const { ctx, io } = cliContext(core, { json: true });
     await importCommand.run(ctx, { positionals: [photos.path], values: {} });
-    const summary = JSON.parse(output.stdout) as ImportSummary;
+    const summary = JSON.parse(io.stdout) as ImportSummary;
     expect(summary).toMatchObject({ imported: 2, duplicates: 1, completed: true, station: null });
     expect(summary.failed).toEqual([
       {
@@ -97,22 +62,22 @@ describe('tigerid import', () => {
 
   it('says on a second run how much an earlier run already did', async () => {
     await importCommand.run(cliContext(core).ctx, { positionals: [photos.path], values: {} });
-    const { ctx, output } = cliContext(core);
+    const { ctx, io } = cliContext(core);
     expect(await importCommand.run(ctx, { positionals: [photos.path], values: {} })).toBe(0);
-    expect(output.stdout).toMatch(
+    expect(io.stdout).toMatch(
       /^Imported 0 new images .*: 0 duplicates, 1 failed, .*, 3 already done by an earlier run;/,
     );
   });
 
   it('fails with one EngineError for a missing folder (the CLI prints it on one line, exit 1)', async () => {
-    const { ctx, output } = cliContext(core);
+    const { ctx, io } = cliContext(core);
     const missing = join(photos.path, 'gone');
     const error = await importCommand
       .run(ctx, { positionals: [missing], values: {} })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
     expect(error).toMatchObject({ code: 'NOT_FOUND', message: `Folder not found: ${missing}` });
-    expect(output.progressDone).toBe(1);
+    expect(io.progressDone).toBe(1);
   });
 
   it('is a usage error without exactly one folder', async () => {

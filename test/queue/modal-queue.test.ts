@@ -5,11 +5,16 @@ import { storedDetectionCrop } from '../../electron/core/analysis/analyse-media'
 import { memoryLogger } from '../../electron/core/log';
 import { jobCounts, listJobs } from '../../electron/core/queue/job-store';
 import { QueueSync, type SyncReport } from '../../electron/core/queue/queue-sync';
+import { startFakeModal } from '../fakes/modal/fake-modal';
+import { loadServedModel, modelMethods } from '../fakes/modal/onnx-methods';
+import { writeBytes } from '../inference/support';
+import { linearEmbedderModel } from '../support/onnx/test-models';
 import { tempCore } from '../support/temp-core';
 import { tempDir } from '../support/temp-dir';
 import {
   importWithRemote,
   installEmbedder,
+  MODAL_CLASS,
   MODEL_ID,
   remoteFor,
   remoteManifest,
@@ -149,7 +154,6 @@ describe('failures along the way', () => {
     core = tempCore();
     await installEmbedder(core, fixture.modelFile, manifest);
     remote = remoteFor(core, fixture.fake, log);
-    sync = new QueueSync(core, { remote, manifest, log, syncOptions: { leaseMs: 2_000 } });
     await fixture.fake.stop();
     await remote.connectivity.probe(true);
     await importWithRemote(
@@ -160,6 +164,8 @@ describe('failures along the way', () => {
     );
     await fixture.fake.start();
     await remote.connectivity.probe(true);
+    // Made once the connection is back, so no automatic sync starts: each test drives its own.
+    sync = new QueueSync(core, { remote, manifest, log, syncOptions: { leaseMs: 2_000 } });
     expect(jobCounts(core).pending).toBe(n);
   }
 
@@ -227,6 +233,51 @@ describe('failures along the way', () => {
     fixture.fake.faults.unauthenticated(false);
     const fixed = await sync.syncNow({ byUser: true });
     expect(fixed.summary.completed).toBe(5);
+  });
+
+  it('refuses a result computed with a different model file, storing nothing', async () => {
+    await queued(1, 50);
+    const other = await startFakeModal({
+      tokenId: TOKEN.id,
+      tokenSecret: TOKEN.secret,
+      apps: {
+        'tiger-id-models': {
+          [MODAL_CLASS]: modelMethods(
+            await loadServedModel(
+              writeBytes(
+                dir.path,
+                'other.onnx',
+                linearEmbedderModel(32, 32, [
+                  [1, 0, 0, 0, 0, 0, 0, 0],
+                  [0, 1, 0, 0, 0, 0, 0, 0],
+                  [0, 0, 1, 0, 0, 0, 0, 0],
+                ]),
+              ),
+              MODEL_ID,
+            ),
+          ),
+        },
+      },
+    });
+    try {
+      await sync.stop();
+      remote.close();
+      remote = remoteFor(core, other, log);
+      process.env.MODAL_SERVER_URL = other.url;
+      sync = new QueueSync(core, { remote, manifest, log });
+      const report = await sync.syncNow();
+      expect(report.summary.failed).toBe(1);
+      const [job] = listJobs(core);
+      expect(job?.state).toBe('failed');
+      expect(job?.lastError).toMatch(
+        /^REMOTE_RESULT_INVALID: Modal ran test-embedder with file sha256 [0-9a-f]{64}, but this app uses test-embedder with sha256 /,
+      );
+      expect(job?.lastError).toContain(fixture.served.sha256);
+      expect(embeddingCount(core)).toBe(0);
+    } finally {
+      process.env.MODAL_SERVER_URL = fixture.fake.url;
+      await other.close();
+    }
   });
 
   it('stops at once when the app is not deployed, naming the deploy command', async () => {

@@ -1,12 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../electron/cli/command';
 import { importCamtrapDpCommand } from '../../electron/cli/commands/import-camtrap-dp';
 import { isEngineError } from '../../electron/core/errors';
-import { silentLogger } from '../../electron/core/log';
-import type { ProgressEvent } from '../../electron/core/progress';
+import { cliContext } from '../support/cli-context';
 import {
   CAMTRAP_EXAMPLE_DIR,
   CAMTRAP_EXAMPLE_SKIP_REASON,
@@ -14,27 +11,6 @@ import {
 } from '../support/sighting-gallery';
 import { tempCore } from '../support/temp-core';
 import { tempDir } from '../support/temp-dir';
-
-/** The command is not registered in `tigerid` yet, so it runs here against a captured CLI context. */
-function cliContext(core: ReturnType<typeof tempCore>, json = false) {
-  const io = { stdout: '', stderr: '', progress: [] as ProgressEvent[] };
-  const ctx: CliContext = {
-    out: (text) => void (io.stdout += text),
-    err: (text) => void (io.stderr += text),
-    log: silentLogger,
-    progress: () => Object.assign((event: ProgressEvent) => void io.progress.push(event), { done: () => {} }),
-    core: () => core,
-    dataDir: core.paths.root,
-    env: {},
-    json,
-    stdin: Readable.from([]),
-    signal: new AbortController().signal,
-    remote: () => {
-      throw new Error('import-camtrap-dp never uses remote inference');
-    },
-  };
-  return { ctx, io };
-}
 
 describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
   `tigerid import-camtrap-dp (${HAS_CAMTRAP_EXAMPLE ? 'present' : CAMTRAP_EXAMPLE_SKIP_REASON})`,
@@ -50,7 +26,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       work.cleanup();
     });
 
-    it('imports the example, reports every outcome and names a few rows without a local photo', async () => {
+    it('imports the example, reports every outcome, names a few rows without a local photo and analyses the photos', async () => {
       const { ctx, io } = cliContext(core);
       const code = await importCamtrapDpCommand.run(ctx, { positionals: [CAMTRAP_EXAMPLE_DIR], values: {} });
       expect(code).toBe(0);
@@ -68,11 +44,22 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       expect(io.stderr).toMatch(
         /\.\.\. and 403 more media rows without a local photo \(--json lists them all\)/,
       );
-      expect(io.progress.at(-1)).toEqual({ phase: 'import', done: 423, total: 423, unit: 'images' });
+      // Then it analyses what it imported: each of the 10 local photos carries one boxed animal observation, which
+      // is described rather than detected again.
+      expect(io.stdout).toMatch(
+        /\nAnalysed 10 image\(s\): 10 animal detection\(s\)\. Next: "tigerid review"\.\n$/,
+      );
+      expect(io.progress.filter((e) => e.phase === 'import').at(-1)).toEqual({
+        phase: 'import',
+        done: 423,
+        total: 423,
+        unit: 'images',
+      });
+      expect(io.progress.at(-1)).toMatchObject({ phase: 'analyse', done: 10, total: 10 });
     });
 
     it('prints JSON with --json', async () => {
-      const { ctx, io } = cliContext(core, true);
+      const { ctx, io } = cliContext(core, { json: true });
       await importCamtrapDpCommand.run(ctx, { positionals: [CAMTRAP_EXAMPLE_DIR], values: {} });
       const summary = JSON.parse(io.stdout);
       expect(summary.media.imported).toBe(10);

@@ -1,20 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../electron/cli/command';
 import { exportCommand } from '../../electron/cli/commands/export';
 import { parseCsv } from '../../electron/core/csv';
 import { recordDecision, undoDecision } from '../../electron/core/gallery/decisions';
 import { renameIndividual } from '../../electron/core/gallery/edits';
 import { findStation, updateStation } from '../../electron/core/gallery/stations';
-import { memoryLogger } from '../../electron/core/log';
 import {
   exportIndividualsCsv,
   exportSightingsCsv,
   spreadsheetSafe,
 } from '../../electron/core/reports/csv-export';
+import { cliContext } from '../support/cli-context';
 import {
   CAMTRAP_EXAMPLE_SKIP_REASON,
   HAS_CAMTRAP_EXAMPLE,
@@ -56,26 +54,6 @@ const SIGHTING_HEADER_END = [
   'detection_id',
   'decision_id',
 ];
-
-function cliContext(core: Core, json: boolean) {
-  const output = { stdout: '' };
-  const ctx: CliContext = {
-    out: (text) => void (output.stdout += text),
-    err: () => {},
-    log: memoryLogger(),
-    progress: () => Object.assign(() => {}, { done: () => {} }),
-    core: () => core,
-    remote: () => {
-      throw new Error('these commands never need remote inference');
-    },
-    dataDir: core.paths.root,
-    env: {},
-    json,
-    stdin: Readable.from([]),
-    signal: new AbortController().signal,
-  };
-  return { ctx, output };
-}
 
 /** The parsed file as objects keyed by the header, so each field is checked by name. */
 function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
@@ -297,20 +275,20 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     });
 
     it('exports through `tigerid export csv` with --station and --individuals, printing counts as JSON', async () => {
-      const sightings = cliContext(core, true);
+      const sightings = cliContext(core, { json: true });
       const file = join(out.path, 'cli-north.csv');
       await exportCommand.run(sightings.ctx, {
         positionals: ['csv', file],
         values: { station: 'North Ridge', from: '2021-04-11', to: '2021-04-11' },
       });
-      expect(JSON.parse(sightings.output.stdout)).toEqual({ file, rows: 2 });
+      expect(JSON.parse(sightings.io.stdout)).toEqual({ file, rows: 2 });
 
-      const individuals = cliContext(core, false);
+      const individuals = cliContext(core);
       await exportCommand.run(individuals.ctx, {
         positionals: ['csv', join(out.path, 'cli-individuals.csv')],
         values: { individuals: true },
       });
-      expect(individuals.output.stdout).toBe(
+      expect(individuals.io.stdout).toBe(
         `Wrote 2 individual(s) to ${join(out.path, 'cli-individuals.csv')}.\n`,
       );
 
@@ -326,13 +304,13 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       // Camtrap DP deployments need coordinates: give the second station some too.
       updateStation(core, '@Valley', { latitude: -7.3, longitude: 112.6 });
       const folder = join(out.path, 'camtrap');
-      const { ctx, output } = cliContext(core, true);
+      const { ctx, io } = cliContext(core, { json: true });
       await exportCommand.run(ctx, {
         positionals: ['camtrap-dp', folder],
         values: { 'utc-offset': '+07:00' },
       });
       // 2 stations, the 10 photos taken there, one observation per standing sighting.
-      expect(JSON.parse(output.stdout)).toMatchObject({ folder, deployments: 2, media: 10, observations: 3 });
+      expect(JSON.parse(io.stdout)).toMatchObject({ folder, deployments: 2, media: 10, observations: 3 });
       expect(readFileSync(join(folder, 'datapackage.json'), 'utf8')).toContain('"deployments"');
 
       await expect(

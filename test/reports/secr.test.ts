@@ -1,13 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../electron/cli/command';
 import { exportCommand } from '../../electron/cli/commands/export';
 import { EngineError } from '../../electron/core/errors';
 import { renameIndividual } from '../../electron/core/gallery/edits';
 import { updateStation } from '../../electron/core/gallery/stations';
-import { memoryLogger } from '../../electron/core/log';
 import { exportSecr } from '../../electron/core/reports/capture-history/secr';
 import {
   transverseMercator,
@@ -15,6 +12,7 @@ import {
   utmZone,
   WGS84,
 } from '../../electron/core/reports/capture-history/utm';
+import { cliContext } from '../support/cli-context';
 import { confirm } from '../support/sighting-gallery';
 import { tempCore } from '../support/temp-core';
 import { tempDir } from '../support/temp-dir';
@@ -66,26 +64,6 @@ const SIGHTINGS: Planned[] = [
   { n: 14, tiger: 'T4', flank: 'left', station: 'A', at: '2024-03-02T10:00:00' }, // occ 2
   { n: 15, tiger: 'T4', flank: 'right', station: 'C', at: '2024-03-02T10:00:20' }, // occ 2, other station: not B
 ];
-
-function cliContext(core: Core, json: boolean) {
-  const output = { stdout: '', log: memoryLogger() };
-  const ctx: CliContext = {
-    out: (text) => void (output.stdout += text),
-    err: () => {},
-    log: output.log,
-    progress: () => Object.assign(() => {}, { done: () => {} }),
-    core: () => core,
-    remote: () => {
-      throw new Error('these commands never need remote inference');
-    },
-    dataDir: core.paths.root,
-    env: {},
-    json,
-    stdin: Readable.from([]),
-    signal: new AbortController().signal,
-  };
-  return { ctx, output };
-}
 
 function addStation(core: Core, name: string): number {
   return Number(
@@ -235,7 +213,7 @@ describe('secr capture histories', () => {
 
   it('writes 2-day occasions through `tigerid export secr` with a named session', async () => {
     const folder = join(out.path, 'two-day');
-    const { ctx, output } = cliContext(core, true);
+    const { ctx, io, log } = cliContext(core, { json: true });
     await exportCommand.run(ctx, {
       positionals: ['secr', folder],
       values: { 'occasion-days': '2', session: 'wet-2024' },
@@ -261,13 +239,13 @@ describe('secr capture histories', () => {
       'Stream-C 500000 1105 111',
       '',
     ]);
-    const printed = JSON.parse(output.stdout) as { captures: number; occasions: number; files: string[] };
+    const printed = JSON.parse(io.stdout) as { captures: number; occasions: number; files: string[] };
     expect(printed).toMatchObject({
       captures: 8,
       occasions: 3,
       files: ['captures.txt', 'traps.txt', 'README.txt'],
     });
-    expect(output.log.lines).toContain('warn: 1 sighting(s) left out: they have no capture time.');
+    expect(log.lines).toContain('warn: 1 sighting(s) left out: they have no capture time.');
   });
 
   it('honours an explicit period and says when the last occasion is short', () => {

@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError, type CliContext } from '../../electron/cli/command';
+import { UsageError } from '../../electron/cli/command';
 import { stationsCommand } from '../../electron/cli/commands/stations';
 import { EngineError } from '../../electron/core/errors';
 import { findStation, listStations, updateStation } from '../../electron/core/gallery/stations';
-import { memoryLogger } from '../../electron/core/log';
 import { InvalidArgument } from '../../electron/core/validate';
+import { cliContext } from '../support/cli-context';
 import { tempCore } from '../support/temp-core';
 
 type Core = ReturnType<typeof tempCore>;
@@ -24,26 +23,6 @@ function addPhoto(core: Core, key: string, stationId: number, capturedAt: string
        VALUES (?, ?, ?, 1, 100, 100, 'jpeg', ?, ?, '2024-01-01T00:00:00Z')`,
     )
     .run(key.padEnd(64, '0'), `/photos/${key}.jpg`, `${key}.jpg`, capturedAt, stationId);
-}
-
-function cliContext(core: Core, json = false) {
-  const output = { stdout: '', log: memoryLogger() };
-  const ctx: CliContext = {
-    out: (text) => void (output.stdout += text),
-    err: () => {},
-    log: output.log,
-    progress: () => Object.assign(() => {}, { done: () => {} }),
-    core: () => core,
-    remote: () => {
-      throw new Error('these commands never need remote inference');
-    },
-    dataDir: core.paths.root,
-    env: {},
-    json,
-    stdin: Readable.from([]),
-    signal: new AbortController().signal,
-  };
-  return { ctx, output };
 }
 
 describe('stations', () => {
@@ -166,7 +145,7 @@ describe('stations', () => {
       updateStation(core, 'Ridge 2', { latitude: -7.25, longitude: 112.5, operationStart: '2024-03-01' });
       const table = cliContext(core);
       expect(await stationsCommand.run(table.ctx, { positionals: [], values: {} })).toBeUndefined();
-      const lines = table.output.stdout.trimEnd().split('\n');
+      const lines = table.io.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(
         /^station\s+latitude\s+longitude\s+operated from\s+to\s+photos\s+first photo\s+last photo$/,
       );
@@ -175,9 +154,9 @@ describe('stations', () => {
         /^Ridge 2\s+-7\.25\s+112\.5\s+2024-03-01\s+-\s+4\s+2024-03-02T10:00:00\s+2024-03-09T23:10:00$/,
       );
 
-      const json = cliContext(core, true);
+      const json = cliContext(core, { json: true });
       await stationsCommand.run(json.ctx, { positionals: ['list'], values: {} });
-      expect(JSON.parse(json.output.stdout)).toEqual(listStations(core));
+      expect(JSON.parse(json.io.stdout)).toEqual(listStations(core));
     });
 
     it('sets a station from --lat=/--lon=/--start/--end, warns about photos outside, and clears with "none"', async () => {
@@ -186,10 +165,8 @@ describe('stations', () => {
         positionals: ['set', 'Ridge', '2'],
         values: { lat: '-7.25', lon: '112.5', start: '2024-03-03', end: '2024-03-09' },
       });
-      expect(set.output.stdout).toBe(
-        'Station "Ridge 2": at -7.25, 112.5, operating 2024-03-03 to 2024-03-09.\n',
-      );
-      expect(set.output.log.lines).toEqual([
+      expect(set.io.stdout).toBe('Station "Ridge 2": at -7.25, 112.5, operating 2024-03-03 to 2024-03-09.\n');
+      expect(set.log.lines).toEqual([
         'warn: 1 photo(s) of "Ridge 2" were taken outside these operation dates; capture histories will leave them out.',
       ]);
 
@@ -198,7 +175,7 @@ describe('stations', () => {
         positionals: ['set', 'Ridge 2'],
         values: { start: 'none', lat: 'none', lon: 'none' },
       });
-      expect(clear.output.stdout).toBe(
+      expect(clear.io.stdout).toBe(
         'Station "Ridge 2": no coordinates, operating (first photo) to 2024-03-09.\n',
       );
     });

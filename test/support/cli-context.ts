@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { CliContext } from '../../electron/cli/command';
-import type { CoreContext } from '../../electron/core/context';
+import { openCore, type CoreContext } from '../../electron/core/context';
 import { bundledManifestPath } from '../../electron/core/inference/manifest';
 import { openRemoteInference, type RemoteInference } from '../../electron/core/inference/remote-inference';
 import { memoryLogger } from '../../electron/core/log';
@@ -13,19 +13,25 @@ export interface CapturedCli {
   /** What the command printed, and every progress event it reported. */
   io: { stdout: string; stderr: string; progress: ProgressEvent[]; progressDone: number };
   log: ReturnType<typeof memoryLogger>;
+  /** Closes the remote inference, and the gallery when this context opened it. */
+  close(): void;
 }
 
 /**
- * A CliContext over a real gallery that keeps what a command prints, for running a command object in-process.
+ * A CliContext that keeps what a command prints, for running a command object in-process. Given a gallery, the
+ * command works on it; given only a data folder, the gallery opens there on first use, as in the real CLI (for
+ * commands whose behaviour depends on whether a gallery exists yet).
  * Remote inference is the real one, configured from `env` (Modal off unless the test turns it on).
  */
 export function cliContext(
-  core: CoreContext,
+  gallery: CoreContext | { dataDir: string },
   options: { json?: boolean; env?: NodeJS.ProcessEnv; stdin?: string } = {},
 ): CapturedCli {
   const io = { stdout: '', stderr: '', progress: [] as ProgressEvent[], progressDone: 0 };
   const log = memoryLogger();
   const env = options.env ?? {};
+  const dataDir = 'paths' in gallery ? gallery.paths.root : gallery.dataDir;
+  let opened: (CoreContext & { close(): void }) | undefined;
   let remote: RemoteInference | undefined;
   const ctx: CliContext = {
     out: (text) => void (io.stdout += text),
@@ -35,20 +41,28 @@ export function cliContext(
       Object.assign((event: ProgressEvent) => void io.progress.push(event), {
         done: () => void (io.progressDone += 1),
       }),
-    core: () => core,
+    core: () => ('paths' in gallery ? gallery : (opened ??= openCore({ dataDir, log }))),
     remote: (manifestFile) =>
-      (remote ??= openRemoteInference(core, {
-        secrets: new FileSecretStore(join(core.paths.root, 'secrets.json')),
+      (remote ??= openRemoteInference(ctx.core(), {
+        secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
         env,
         modelsFolder: dirname(manifestFile ?? bundledManifestPath()),
-        cwd: core.paths.root,
+        cwd: dataDir,
         log,
       })),
-    dataDir: core.paths.root,
+    dataDir,
     env,
     json: options.json ?? false,
     stdin: Readable.from([options.stdin ?? '']),
     signal: new AbortController().signal,
   };
-  return { ctx, io, log };
+  return {
+    ctx,
+    io,
+    log,
+    close: () => {
+      remote?.close();
+      opened?.close();
+    },
+  };
 }
