@@ -255,45 +255,35 @@ export function setBackJob(ctx: CoreContext, id: number, setback: JobSetback): v
 
 const idsSchema = z.array(z.number().int().positive()).max(100_000);
 
+/** `AND id IN (?, …)` for the given ids, nothing when every job is meant; an empty list matches none. */
+function idFilter(ids: readonly number[] | undefined): { sql: string; params: number[] } {
+  if (ids === undefined) return { sql: '', params: [] };
+  const valid = idsSchema.parse(ids);
+  return { sql: `AND id IN (${valid.map(() => '?').join(',') || 'NULL'})`, params: valid };
+}
+
 /**
  * Puts every failed job (or the given failed, cancelled or waiting ones) back in the queue with fresh retries.
  * Returns how many were requeued.
  */
 export function retryJobs(ctx: CoreContext, ids?: readonly number[]): number {
-  const now = ctx.now().toISOString();
-  const where =
-    ids === undefined
-      ? ''
-      : `AND id IN (${
-          idsSchema
-            .parse(ids)
-            .map(() => '?')
-            .join(',') || 'NULL'
-        })`;
+  const filter = idFilter(ids);
+  const states = ids === undefined ? "'failed'" : "'failed', 'cancelled', 'pending'";
   return ctx.db
     .prepare(
       `UPDATE jobs SET state = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ?
-        WHERE kind IN (${KIND_LIST}) AND state IN (${ids === undefined ? "'failed'" : "'failed', 'cancelled', 'pending'"}) ${where}`,
+        WHERE kind IN (${KIND_LIST}) AND state IN (${states}) ${filter.sql}`,
     )
-    .run(now, ...(ids ?? [])).changes;
+    .run(ctx.now().toISOString(), ...filter.params).changes;
 }
 
 /** Cancels waiting, running and failed jobs (all when no ids are given). A cancelled job's late result is discarded. */
 export function cancelJobs(ctx: CoreContext, ids?: readonly number[]): number {
-  const now = ctx.now().toISOString();
-  const where =
-    ids === undefined
-      ? ''
-      : `AND id IN (${
-          idsSchema
-            .parse(ids)
-            .map(() => '?')
-            .join(',') || 'NULL'
-        })`;
+  const filter = idFilter(ids);
   return ctx.db
     .prepare(
       `UPDATE jobs SET state = 'cancelled', lease_until = NULL, updated_at = ?
-        WHERE kind IN (${KIND_LIST}) AND state IN ('pending', 'running', 'failed') ${where}`,
+        WHERE kind IN (${KIND_LIST}) AND state IN ('pending', 'running', 'failed') ${filter.sql}`,
     )
-    .run(now, ...(ids ?? [])).changes;
+    .run(ctx.now().toISOString(), ...filter.params).changes;
 }
