@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AppApi, ExportDto } from './api';
@@ -36,7 +37,10 @@ export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<App
     },
     async 'exports.defaultFolder'(input) {
       apiArgs('exports.defaultFolder', input);
-      return { folder: join(homedir(), 'Tiger ID exports') };
+      // Offered as the place to save: it must exist, or the first export of a fresh install would fail.
+      const folder = join(homedir(), 'Tiger ID exports');
+      mkdirSync(folder, { recursive: true });
+      return { folder };
     },
     async 'reports.match'(input) {
       const { scope, folder, fileName, overwrite } = apiArgs('reports.match', input);
@@ -53,7 +57,7 @@ export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<App
         kind === 'sightings'
           ? exportSightingsCsv(ctx, file, { overwrite, filter })
           : exportIndividualsCsv(ctx, file, { overwrite });
-      return { path: result.file, summary: `${result.rows} ${kind} written to ${result.file}`, warnings: [] };
+      return { path: result.file, summary: `${result.rows} ${kind}`, warnings: [] };
     },
     async 'exports.camtrapDp'(input) {
       const { folder, overwrite, utcOffset } = apiArgs('exports.camtrapDp', input);

@@ -96,7 +96,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         fileName: 'sightings.csv',
         overwrite: false,
       });
-      expect(result.summary).toBe(`2 sightings written to ${join(out, 'sightings.csv')}`);
+      expect(result).toMatchObject({ path: join(out, 'sightings.csv'), summary: '2 sightings' });
       const lines = readFileSync(join(out, 'sightings.csv'), 'utf8').trim().split('\n');
       expect(lines).toHaveLength(3);
       expect(lines.slice(1).every((l) => l.includes('T-0001'))).toBe(true);

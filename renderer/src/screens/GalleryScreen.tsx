@@ -2,8 +2,10 @@ import { useId, useMemo, useState } from 'react';
 import type { IndividualSummaryDto } from '../../../electron/core/api';
 import { useQuery } from '../api/query';
 import { Crop, EmptyState, ErrorBanner, Loading, PageHeader, SearchField } from '../components/common';
+import { GALLERY_EXPORTS } from '../lib/exports';
 import { formatDate, plural } from '../lib/format';
 import { href } from '../router';
+import { ExportButton } from './export/ExportButton';
 
 type SortKey = 'lastSeen' | 'code' | 'sightings';
 
@@ -40,7 +42,10 @@ export function GalleryScreen() {
     <div className="page">
       <PageHeader title="Gallery">
         {list.data && list.data.length > 0 && (
-          <span className="muted">{plural(list.data.length, 'individual')}</span>
+          <>
+            <span className="muted">{plural(list.data.length, 'individual')}</span>
+            <ExportButton targets={GALLERY_EXPORTS} label="Export…" title="Export" />
+          </>
         )}
       </PageHeader>
       <ErrorBanner

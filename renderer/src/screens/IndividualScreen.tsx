@@ -8,6 +8,7 @@ import { TimelineChart } from '../components/TimelineChart';
 import { useToast } from '../components/toast';
 import { baseName, flankLabel, formatCaptureTime, formatDate, individualLabel, plural } from '../lib/format';
 import { href, navigate } from '../router';
+import { ExportButton } from './export/ExportButton';
 import { matchesSearch } from './GalleryScreen';
 
 const FLANKS: Flank[] = ['left', 'right', 'unknown'];
@@ -99,6 +100,11 @@ export function IndividualScreen({ individualId }: { individualId: number }) {
             >
               Split sightings…
             </button>
+            <ExportButton
+              targets={[{ kind: 'individual-report', individualId: d.individualId, code: d.code }]}
+              label="Report (PDF)"
+              title={`Report for ${individualLabel(d)}`}
+            />
           </div>
         </div>
       </header>

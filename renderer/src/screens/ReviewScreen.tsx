@@ -10,12 +10,15 @@ import { moveSelection, REVIEW_LEGEND, reviewActionFor, type ReviewAction } from
 import { mergeOrder, nextAfter, reinsert } from '../lib/queue-order';
 import { IDENTITY, type View } from '../lib/zoom';
 import { href } from '../router';
+import { LastDecisionReport } from './export/LastDecisionReport';
 
 const QUEUE_LIMIT = 200;
 
 interface Decided {
   decisionId: number;
   detectionId: number;
+  verdict: Verdict;
+  individualCode: string | null;
   summary: string;
 }
 
@@ -109,7 +112,16 @@ export function ReviewScreen() {
               : verdict === 'no-match'
                 ? 'Marked as not a match.'
                 : "Marked as can't tell.";
-        setHistory((h) => [...h, { decisionId: d.decisionId, detectionId: currentId, summary }]);
+        setHistory((h) => [
+          ...h,
+          {
+            decisionId: d.decisionId,
+            detectionId: currentId,
+            verdict,
+            individualCode: d.individualCode,
+            summary,
+          },
+        ]);
         setOrder((o) => o.filter((x) => x !== currentId));
         setCurrentId(next);
         toast.show(summary, { action: { label: 'Undo', run: () => undoRef.current() } });
@@ -141,6 +153,7 @@ export function ReviewScreen() {
   }, [history, busy, currentId, toast]);
   const undoRef = useRef(undo);
   undoRef.current = undo;
+  const last = history[history.length - 1];
 
   const perform = useCallback(
     (a: ReviewAction) => {
@@ -234,6 +247,7 @@ export function ReviewScreen() {
               </button>
             </p>
           )}
+          {last && <LastDecisionReport {...last} />}
         </EmptyState>
       </div>
     );
@@ -317,6 +331,7 @@ export function ReviewScreen() {
             />
           )}
           <InlineError error={actionError} />
+          {last && <LastDecisionReport {...last} />}
           <Legend />
         </aside>
 
