@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AppApi, ExportDto } from './api';
+import type { AppApi, ExportDto, StationDto } from './api';
 import { apiArgs } from './api-schema';
 import { APP_VERSION } from './app-version';
 import type { Engine } from './engine';
-import { listStations } from './gallery/stations';
+import { listStations, updateStation, type StationSummary } from './gallery/stations';
 import { exportCamtrapDp } from './reports/camtrap-dp/export';
 import { exportSecr } from './reports/capture-history/secr';
 import { exportIndividualsCsv, exportSightingsCsv } from './reports/csv-export';
@@ -22,18 +22,29 @@ import { getSetting } from './settings';
 
 type ReportMethods =
   | 'stations.list'
+  | 'stations.update'
   | 'exports.defaultFolder'
   | 'reports.match'
   | 'exports.csv'
   | 'exports.camtrapDp'
   | 'exports.secr';
 
+function stationDto(s: StationSummary): StationDto {
+  const { id, ...rest } = s;
+  return { stationId: id, ...rest };
+}
+
 export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<AppApi, ReportMethods> {
   const ctx = engine.core;
   return {
     async 'stations.list'(input) {
       apiArgs('stations.list', input);
-      return listStations(ctx).map((s) => ({ stationId: s.id, name: s.name, photos: s.photos }));
+      return listStations(ctx).map(stationDto);
+    },
+    async 'stations.update'(input) {
+      const { name, ...patch } = apiArgs('stations.update', input);
+      const result = updateStation(ctx, name, patch);
+      return { station: stationDto(result.station), photosOutsideOperation: result.photosOutsideOperation };
     },
     async 'exports.defaultFolder'(input) {
       apiArgs('exports.defaultFolder', input);

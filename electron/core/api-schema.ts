@@ -116,6 +116,17 @@ export const API_METHODS = {
   'queue.retry': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
   'queue.cancel': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
   'stations.list': { input: empty, mutates: false },
+  'stations.update': {
+    // The patch itself is checked by the core (ranges, dates, latitude with longitude), with its own messages.
+    input: z.strictObject({
+      name,
+      latitude: z.number().nullable().optional(),
+      longitude: z.number().nullable().optional(),
+      operationStart: z.string().nullable().optional(),
+      operationEnd: z.string().nullable().optional(),
+    }),
+    mutates: true,
+  },
   'exports.defaultFolder': { input: empty, mutates: false },
   'reports.match': {
     input: z.strictObject({

@@ -196,6 +196,20 @@ export interface QueueJobDto {
   updatedAt: string;
 }
 
+/** A camera station (a deployment): where it stands and when it operated, for the exports. */
+export interface StationDto {
+  stationId: number;
+  name: string;
+  latitude: number | null;
+  longitude: number | null;
+  /** YYYY-MM-DD, or null when not recorded (the first or last photo is used then). */
+  operationStart: string | null;
+  operationEnd: string | null;
+  photos: number;
+  firstPhotoAt: string | null;
+  lastPhotoAt: string | null;
+}
+
 export interface ReportDto {
   file: string;
   pages: number;
@@ -242,7 +256,8 @@ export interface ApiOutputs {
   'queue.sync': RemoteStatusDto;
   'queue.retry': { count: number };
   'queue.cancel': { count: number };
-  'stations.list': { stationId: number; name: string; photos: number }[];
+  'stations.list': StationDto[];
+  'stations.update': { station: StationDto; photosOutsideOperation: number };
   'exports.defaultFolder': { folder: string };
   'reports.match': ReportDto;
   'exports.csv': ExportDto;

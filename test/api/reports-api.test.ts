@@ -106,9 +106,17 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       const response = await dispatch(api, 'exports.secr', { folder: join(out, 'secr') }, silentLogger);
       expect(response.ok).toBe(false);
       expect(JSON.stringify(response)).toContain('Ridge');
-      engine.core.db
-        .prepare("UPDATE stations SET latitude = 21.5, longitude = 79.3 WHERE name = 'Ridge'")
-        .run();
+      const refused = await dispatch(
+        api,
+        'stations.update',
+        { name: 'Ridge', latitude: 121.5, longitude: 79.3 },
+        silentLogger,
+      );
+      expect(refused).toMatchObject({ ok: false, error: { type: 'InvalidArgument' } });
+      expect(JSON.stringify(refused)).toContain('latitude');
+      const updated = await api['stations.update']({ name: 'Ridge', latitude: 21.5, longitude: 79.3 });
+      expect(updated.station).toMatchObject({ name: 'Ridge', latitude: 21.5, longitude: 79.3, photos: 3 });
+      expect((await api['stations.list']({}))[0]).toMatchObject({ latitude: 21.5, longitude: 79.3 });
       const secr = await api['exports.secr']({
         folder: join(out, 'secr'),
         occasionDays: 1,
