@@ -262,7 +262,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         const error = await thrown(exportCamtrapDp(core, out, { utcOffset: '+05:30' }));
         expect(isEngineError(error, 'PACKAGE_INVALID')).toBe(true);
         expect((error as Error).message).toMatch(/1 station\(s\) have none: "Nala"/);
-        expect((error as Error).message).toMatch(/tigerid stations set NAME --lat LATITUDE --lon LONGITUDE/);
+        expect((error as Error).message).toMatch(
+          /Stations page, or with `tigerid stations set NAME --lat=LAT --lon=LON`/,
+        );
         expect(existsSync(out)).toBe(false);
       } finally {
         core.db

@@ -194,7 +194,7 @@ describe('secr capture histories', () => {
     });
     expect(summary.flank).toBeUndefined();
     expect(summary.warnings).toEqual([
-      'Station "Empty D" is left out: it has no usable operation dates (none recorded, no dated photos, or a recorded start after its last photo); set them with "tigerid stations set "Empty D" --start DATE --end DATE".',
+      'Station "Empty D" is left out: it has no usable operation dates (none recorded, no dated photos, or a recorded start after its last photo); set them on the Stations page or with "tigerid stations set "Empty D" --start DATE --end DATE".',
       '1 sighting(s) left out: they have no capture time.',
       '1 sighting(s) left out: they belong to no station.',
       '1 sighting(s) left out: they fall outside the period.',
@@ -364,7 +364,7 @@ describe('secr export preconditions', () => {
       expect(error).toMatchObject({
         code: 'CONFLICT',
         message:
-          'Station(s) without coordinates: "North", "South Gate". Capture histories need every station\'s position; set it with "tigerid stations set NAME --lat=LAT --lon=LON" (decimal degrees, WGS84).',
+          'Station(s) without coordinates: "North", "South Gate". Capture histories need every station\'s position; set it on the Stations page or with "tigerid stations set NAME --lat=LAT --lon=LON" (decimal degrees, WGS84).',
       });
       expect(readdirSync(out.path)).toEqual([]);
     } finally {

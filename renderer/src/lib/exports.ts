@@ -358,7 +358,7 @@ export function describeExportError(
       return {
         ...base,
         title: 'The gallery is not ready for this export.',
-        hint: 'Fix what the message names (station details are set with the tigerid command), then save again: this dialog keeps your choices.',
+        hint: 'Fix what the message names (station positions and dates are set on the Stations page), then save again: this dialog keeps your choices.',
         field: null,
       };
     case 'INVALID_ARGUMENT':

@@ -436,7 +436,7 @@ function throwIfUnexportable(problems: {
     throw new EngineError(
       'PACKAGE_INVALID',
       `Camtrap DP requires coordinates for every deployment, and ${missingCoordinates.length} station(s) have none: ${names}. ` +
-        'Set them with `tigerid stations set NAME --lat LATITUDE --lon LONGITUDE` (decimal degrees, WGS84), then export again.',
+        'Set them on the Stations page, or with `tigerid stations set NAME --lat=LAT --lon=LON` (decimal degrees, WGS84), then export again.',
       { details: { stations: missingCoordinates } },
     );
   }

@@ -36,7 +36,7 @@ export function operatingStations(
     const { latitude, longitude } = station;
     if (!effort) {
       warnings.push(
-        `Station "${station.name}" is left out: it has no usable operation dates (none recorded, no dated photos, or a recorded start after its last photo); set them with "tigerid stations set ${quoteArg(station.name)} --start DATE --end DATE".`,
+        `Station "${station.name}" is left out: it has no usable operation dates (none recorded, no dated photos, or a recorded start after its last photo); set them on the Stations page or with "tigerid stations set ${quoteArg(station.name)} --start DATE --end DATE".`,
       );
     } else if (latitude === null || longitude === null) unplaced.push(station.name);
     else operating.push({ station: { ...station, latitude, longitude }, effort });
@@ -44,14 +44,14 @@ export function operatingStations(
   if (unplaced.length > 0) {
     throw new EngineError(
       'CONFLICT',
-      `Station(s) without coordinates: ${unplaced.map((name) => `"${name}"`).join(', ')}. Capture histories need every station's position; set it with "tigerid stations set NAME --lat=LAT --lon=LON" (decimal degrees, WGS84).`,
+      `Station(s) without coordinates: ${unplaced.map((name) => `"${name}"`).join(', ')}. Capture histories need every station's position; set it on the Stations page or with "tigerid stations set NAME --lat=LAT --lon=LON" (decimal degrees, WGS84).`,
       { details: { stations: unplaced } },
     );
   }
   if (operating.length === 0) {
     throw new EngineError(
       'NOT_FOUND',
-      'No station has operation dates or dated photos, so no capture history can be made. Record them with "tigerid stations set NAME --start DATE --end DATE".',
+      'No station has operation dates or dated photos, so no capture history can be made. Record them on the Stations page or with "tigerid stations set NAME --start DATE --end DATE".',
     );
   }
   return operating;
