@@ -238,7 +238,7 @@ describe('Replace? and errors', () => {
     expect(coordinates).toEqual({
       title: 'The gallery is not ready for this export.',
       message: 'Station(s) without coordinates: "Ridge". … tigerid stations set …',
-      hint: 'Fix what the message names (station details are set with the tigerid command), then save again: this dialog keeps your choices.',
+      hint: 'Fix what the message names (station positions and dates are set on the Stations page), then save again: this dialog keeps your choices.',
       field: null,
     });
     expect(describeExportError({ code: 'PACKAGE_INVALID', message: 'm' }, 'camtrap-dp').title).toBe(
