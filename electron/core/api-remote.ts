@@ -4,7 +4,7 @@ import type { Engine } from './engine';
 import { messageOf } from './errors';
 import { embedPayloadSchema } from './queue/embed-payload';
 import { cancelJobs, jobCounts, listJobs, retryJobs, type JobRecord } from './queue/job-store';
-import { setSetting } from './settings';
+import { getSetting, setSetting } from './settings';
 
 /**
  * The AppApi methods of remote inference and the offline queue. The token never appears in any of them: the
@@ -39,6 +39,12 @@ async function remoteStatus(engine: Engine): Promise<RemoteStatusDto> {
   return {
     policy: status.policy,
     staggered: status.staggered,
+    concurrency: getSetting(ctx, 'queue.concurrency'),
+    settings: {
+      modalEnabled: getSetting(ctx, 'modal.enabled'),
+      appName: getSetting(ctx, 'modal.appName'),
+      environment: getSetting(ctx, 'modal.environment'),
+    },
     modal: {
       enabled: status.enabled,
       token: status.token,

@@ -96,7 +96,10 @@ export const API_METHODS = {
       modalEnabled: z.boolean().nullable().optional(),
       appName: z
         .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+          'expected letters, digits, ".", "_" or "-", up to 64, starting with a letter or digit, e.g. tiger-id-models',
+        )
         .nullable()
         .optional(),
       environment: z.string().trim().min(1).max(64).nullable().optional(),

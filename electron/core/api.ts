@@ -152,6 +152,10 @@ export type InferencePolicyDto = 'auto' | 'local' | 'modal';
 export interface RemoteStatusDto {
   policy: InferencePolicyDto;
   staggered: boolean;
+  /** Remote calls in flight at once while the queue drains. */
+  concurrency: number;
+  /** The app's own overrides; null means "as the MODAL_* variables say". */
+  settings: { modalEnabled: boolean | null; appName: string | null; environment: string | null };
   modal: {
     enabled: boolean;
     /** Where the token comes from, or null when none is set. */

@@ -5,6 +5,7 @@ export type Route =
   | { screen: 'review' }
   | { screen: 'gallery' }
   | { screen: 'individual'; id: number }
+  | { screen: 'stations' }
   | { screen: 'status' }
   | { screen: 'settings' };
 
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route | null {
   switch (first) {
     case 'import':
     case 'review':
+    case 'stations':
     case 'status':
     case 'settings':
       return { screen: first };

@@ -196,7 +196,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       await shoot(page, 'export-gallery-csv');
       await dialog.getByRole('button', { name: 'Save CSV' }).click();
       const csvSaved = await textMatches(result(dialog), /Saved to/);
-      expect(csvSaved).toContain('3 sightings written');
+      expect(csvSaved).toContain('3 sightings');
       const rows = readFileSync(join(out, csvName), 'utf8').trim().split('\n');
       // A header and the three confirmed sightings (two of T-0001, one of T-0002).
       expect(rows).toHaveLength(4);

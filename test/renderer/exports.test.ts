@@ -200,10 +200,12 @@ describe('results in words', () => {
     });
   });
 
-  it('drops a summary’s trailing path, which the dialog shows on its own line, and keeps the warnings', () => {
-    expect(
-      exportOutcome({ path: '/out/s.csv', summary: '2 sightings written to /out/s.csv', warnings: [] }),
-    ).toEqual({ path: '/out/s.csv', facts: ['2 sightings written'], warnings: [] });
+  it('shows the summary as a fact beside the path, and keeps the warnings', () => {
+    expect(exportOutcome({ path: '/out/s.csv', summary: '2 sightings', warnings: [] })).toEqual({
+      path: '/out/s.csv',
+      facts: ['2 sightings'],
+      warnings: [],
+    });
     expect(
       exportOutcome({
         path: '/out/pkg',

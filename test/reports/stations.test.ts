@@ -102,8 +102,14 @@ describe('stations', () => {
   });
 
   it.each([
-    [{ latitude: 90.5, longitude: 10 }, /latitude: Too big: expected number to be <=90/],
-    [{ latitude: 10, longitude: -180.01 }, /longitude: Too small: expected number to be >=-180/],
+    [
+      { latitude: 90.5, longitude: 10 },
+      /latitude: expected a latitude between -90 and 90 \(decimal degrees\)/,
+    ],
+    [
+      { latitude: 10, longitude: -180.01 },
+      /longitude: expected a longitude between -180 and 180 \(decimal degrees\)/,
+    ],
     [{ latitude: 10 }, /longitude: latitude and longitude are set together/],
     [{ operationStart: '2024-02-30' }, /operationStart: is not a day of the calendar/],
     [{ operationEnd: '03/01/2024' }, /operationEnd: must be a date written YYYY-MM-DD, such as 2024-03-01/],

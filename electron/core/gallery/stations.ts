@@ -36,8 +36,18 @@ export const calendarDateSchema = z
 
 const stationPatchSchema = z
   .object({
-    latitude: z.number().min(-90).max(90).nullable().optional(),
-    longitude: z.number().min(-180).max(180).nullable().optional(),
+    latitude: z
+      .number()
+      .min(-90, 'expected a latitude between -90 and 90 (decimal degrees)')
+      .max(90, 'expected a latitude between -90 and 90 (decimal degrees)')
+      .nullable()
+      .optional(),
+    longitude: z
+      .number()
+      .min(-180, 'expected a longitude between -180 and 180 (decimal degrees)')
+      .max(180, 'expected a longitude between -180 and 180 (decimal degrees)')
+      .nullable()
+      .optional(),
     operationStart: calendarDateSchema.nullable().optional(),
     operationEnd: calendarDateSchema.nullable().optional(),
   })

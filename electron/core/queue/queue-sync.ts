@@ -45,8 +45,9 @@ export function syncReport(ctx: CoreContext, summary: SyncSummary, now: Date): S
   }
   if (summary.skipped > 0) parts.push(`${summary.skipped} remote calls saved (stripes were decisive)`);
   if (summary.failed > 0) parts.push(`${plural(summary.failed, 'job')} failed (see the queue)`);
+  // The parts are joined and end with one full stop: drop the message's own.
   if (summary.stoppedBy !== null)
-    parts.push(`${summary.remaining} still queued: ${summary.stoppedBy.message}`);
+    parts.push(`${summary.remaining} still queued: ${summary.stoppedBy.message.replace(/\.$/, '')}`);
   else if (summary.remaining > 0) parts.push(`${summary.remaining} still queued, retrying later`);
   return {
     finishedAt: now.toISOString(),
@@ -108,7 +109,9 @@ export class QueueSync {
 
   /** The operating system reports the network (Electron `net.isOnline`, the browser's online/offline events). */
   connectivityChanged(online: boolean): void {
-    this.options.remote.connectivity.report(online);
+    // "Online" from the OS only means some network (a camp Wi-Fi without internet): check Modal before believing it.
+    if (online) void this.options.remote.connectivity.probe(true);
+    else this.options.remote.connectivity.report(false);
   }
 
   /** Starts a sync in the background when work is queued and Modal looks reachable; never throws. */
@@ -154,6 +157,8 @@ export class QueueSync {
         ...this.options.syncOptions,
       },
     );
+    // Modal answered: whatever the OS said, the connection works.
+    if (summary.completed > 0 || summary.skipped > 0) remote.connectivity.report(true);
     const report = syncReport(this.ctx, summary, this.ctx.now());
     this.last = report;
     this.options.log.info(`Queue sync: ${report.message}`);

@@ -304,9 +304,7 @@ export function reportOutcome(report: ReportDto): ExportOutcome {
 
 /** The export's summary line; the path is shown on its own, so a summary ending in "to PATH" loses that end. */
 export function exportOutcome(result: ExportDto): ExportOutcome {
-  const suffix = ` to ${result.path}`;
-  const summary = result.summary.endsWith(suffix) ? result.summary.slice(0, -suffix.length) : result.summary;
-  return { path: result.path, facts: summary ? [summary] : [], warnings: result.warnings };
+  return { path: result.path, facts: result.summary ? [result.summary] : [], warnings: result.warnings };
 }
 
 /** What "Replace?" asks on OUTPUT_EXISTS: a file is replaced; a folder keeps its other files. */

@@ -62,3 +62,18 @@ export function formatInstant(iso: string | null): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/**
+ * The matcher id in words. The id lists what ran ("builtin-stripes@3 + megadescriptor-l-384@1a2b3c4d + detector
+ * whole-frame"): the built-in stripe matcher always, each installed recognition model, then the detector.
+ */
+export function matcherLabel(matcher: string): string {
+  const parts = matcher.split(' + ');
+  const stripes = parts.some((p) => p.startsWith('builtin-stripes'));
+  const models = parts
+    .filter((p) => !p.startsWith('builtin-stripes') && !p.startsWith('detector '))
+    .map((p) => p.split('@')[0] ?? p);
+  if (models.length === 0)
+    return stripes ? 'Built-in stripe matcher (no recognition model installed)' : matcher;
+  return stripes ? `Built-in stripe matcher and ${models.join(', ')}` : models.join(', ');
+}

@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '../api/query';
 import { ErrorBanner, InlineError, Loading, PageHeader } from '../components/common';
 import { useToast } from '../components/toast';
 import { formatInstant } from '../lib/format';
+import { RemoteSettingsSection } from './remote/RemoteSettings';
 import { ModelTable } from './StatusScreen';
 
 export function SettingsScreen() {
@@ -19,7 +20,7 @@ export function SettingsScreen() {
       {!settings.data && !settings.error && <Loading />}
       {settings.data && <ReviewSettings s={settings.data} />}
       <ModelsSection />
-      <ModalTokenSection />
+      <RemoteSettingsSection />
     </div>
   );
 }
@@ -185,100 +186,6 @@ function ModelsSection() {
           </button>
         </div>
         <InlineError error={importModel.error} />
-      </form>
-    </section>
-  );
-}
-
-function ModalTokenSection() {
-  const status = useQuery('secrets.status', {});
-  const setToken = useMutation('secrets.setModalToken');
-  const clearToken = useMutation('secrets.clearModalToken');
-  const toast = useToast();
-  const [tokenId, setTokenId] = useState('');
-  const [secret, setSecret] = useState('');
-  const ids = { id: useId(), secret: useId() };
-  const s = status.data;
-
-  return (
-    <section className="card">
-      <h2>Modal cloud GPU</h2>
-      <p className="help">
-        With a Modal token, recognition can run on a cloud GPU when this computer is online. The token is kept
-        on this computer and never shown again.
-      </p>
-      <ErrorBanner
-        error={status.error}
-        onRetry={() => void status.refetch()}
-        title="Could not read the token status."
-      />
-      {s?.backend === 'plain-text' && (
-        <div className="banner banner-warn" role="note">
-          <strong>Stored as plain text.</strong> This computer has no system keychain available here, so the
-          token is saved in a file readable by anyone who can use this account.
-        </div>
-      )}
-      {s && (
-        <p className={`where ${s.modalTokenSet ? 'where-good' : 'where-ok'}`}>
-          {s.modalTokenSet ? 'A Modal token is set.' : 'No Modal token is set.'}
-        </p>
-      )}
-      <form
-        className="subform"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const r = await setToken.run({ tokenId: tokenId.trim(), tokenSecret: secret.trim() });
-          if (r) {
-            setTokenId('');
-            setSecret('');
-            toast.show('Modal token saved.');
-          }
-        }}
-      >
-        <div className="field">
-          <label htmlFor={ids.id}>Token ID</label>
-          <input
-            id={ids.id}
-            className="input input-wide"
-            value={tokenId}
-            onChange={(e) => setTokenId(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.secret}>Token secret</label>
-          <input
-            id={ids.secret}
-            className="input input-wide"
-            type="password"
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-            autoComplete="new-password"
-          />
-        </div>
-        <div className="form-actions">
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={!tokenId.trim() || !secret.trim() || setToken.pending}
-          >
-            {s?.modalTokenSet ? 'Replace token' : 'Save token'}
-          </button>
-          {s?.modalTokenSet && (
-            <button
-              type="button"
-              className="btn btn-danger"
-              disabled={clearToken.pending}
-              onClick={async () => {
-                if (await clearToken.run({})) toast.show('Modal token removed.');
-              }}
-            >
-              Remove token
-            </button>
-          )}
-        </div>
-        <InlineError error={setToken.error ?? clearToken.error} />
       </form>
     </section>
   );

@@ -1,28 +1,10 @@
-import type { ModelDto, StatusDto } from '../../../electron/core/api';
+import type { ModelDto } from '../../../electron/core/api';
 import { useQuery } from '../api/query';
 import { ErrorBanner, Loading, PageHeader } from '../components/common';
-import { formatInstant, formatScore } from '../lib/format';
-
-const WHERE: Record<string, { label: string; tone: 'good' | 'ok' | 'warn' }> = {
-  'local-cuda': { label: 'This computer’s GPU (CUDA)', tone: 'good' },
-  'local-cpu': { label: 'This computer’s processor (CPU)', tone: 'ok' },
-  modal: { label: 'Modal cloud GPU', tone: 'good' },
-  offline: { label: 'Offline: work is queued until the connection returns', tone: 'warn' },
-};
-
-export function whereLabel(where: StatusDto['inference']['where'] | string): {
-  label: string;
-  tone: 'good' | 'ok' | 'warn';
-} {
-  return WHERE[where] ?? { label: where, tone: 'ok' };
-}
-
-/** The matcher id in words: the built-in stripe matcher runs when no recognition model is installed. */
-export function matcherLabel(matcher: string): string {
-  if (matcher.startsWith('builtin-stripes'))
-    return 'Built-in stripe matcher (no recognition model installed)';
-  return matcher.split(' + ')[0] ?? matcher;
-}
+import { formatInstant, formatScore, matcherLabel } from '../lib/format';
+import { whereLabel } from '../lib/remote';
+import { QueueCard } from './remote/QueueCard';
+import { RemoteInferenceCard } from './remote/RemoteStatusCard';
 
 export function modelStateLabel(state: string): string {
   const map: Record<string, string> = {
@@ -73,14 +55,20 @@ export function ModelTable({ models }: { models: ModelDto[] }) {
 export function StatusScreen() {
   const status = useQuery('status.get', {});
   const settings = useQuery('settings.get', {});
+  // Kept fresh by the app's remote watch (api/remote-watch.ts) while work waits or a sync runs.
+  const remote = useQuery('remote.status', {});
   const s = status.data;
+  const offComputer = remote.data?.routes.filter((r) => r.route === 'modal' || r.route === 'queue') ?? [];
   return (
     <div className="page">
       <PageHeader title="Status">
         <button
           type="button"
           className="btn btn-small"
-          onClick={() => void status.refetch()}
+          onClick={() => {
+            void status.refetch();
+            void remote.refetch();
+          }}
           disabled={status.loading}
         >
           {status.loading ? 'Checking…' : 'Check again'}
@@ -112,12 +100,30 @@ export function StatusScreen() {
               <dd>{s.counts.individuals.toLocaleString()}</dd>
             </div>
           </dl>
+          <ErrorBanner
+            error={remote.error}
+            onRetry={() => void remote.refetch()}
+            title="Could not read the remote inference status."
+          />
+          {remote.data && <QueueCard s={remote.data} />}
           <div className="status-grid">
             <section className="card">
               <h2>Where recognition runs</h2>
               <p className={`where where-${whereLabel(s.inference.where).tone}`}>
                 {whereLabel(s.inference.where).label}
               </p>
+              {offComputer.length > 0 && (
+                <ul className="route-list small">
+                  {offComputer.map((r) => (
+                    <li key={r.modelId}>
+                      Except <strong>{r.modelId}</strong>:{' '}
+                      <span className={`state state-${whereLabel(r.route).tone}`}>
+                        {whereLabel(r.route).label}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
               <details className="why">
                 <summary>Why</summary>
                 <p className="muted small">{s.inference.reason}</p>
@@ -153,6 +159,7 @@ export function StatusScreen() {
               )}
             </section>
           </div>
+          {remote.data && <RemoteInferenceCard s={remote.data} />}
           <section className="card">
             <h2>Models</h2>
             <ModelTable models={s.models} />

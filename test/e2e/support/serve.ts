@@ -21,7 +21,13 @@ export interface ServeProcess {
 /** Spawns the real `bin/tigerid.js serve --data DIR --port 0` and waits for the URL it prints. */
 export async function startServe(
   dataDir: string,
-  options: { rendererDir?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: {
+    rendererDir?: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** More options for `serve`, e.g. ['--manifest', FILE]. */
+    args?: string[];
+  } = {},
 ): Promise<ServeProcess> {
   const spawnedAt = performance.now();
   const child = spawn(
@@ -35,6 +41,7 @@ export async function startServe(
       dataDir,
       '--renderer',
       options.rendererDir ?? RENDERER_DIR,
+      ...(options.args ?? []),
     ],
     {
       stdio: ['pipe', 'pipe', 'pipe'],
