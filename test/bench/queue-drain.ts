@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { ModalClient } from 'modal';
@@ -12,6 +12,7 @@ import { recordDecision } from '../../electron/core/gallery/decisions';
 import { GalleryIndex } from '../../electron/core/identification/gallery-index';
 import { identify, storedQueryFeatures } from '../../electron/core/identification/identify';
 import { stripeVerdict } from '../../electron/core/identification/staggered';
+import { readLabels } from '../../electron/core/evaluation/labels';
 import { importAndAnalyse } from '../../electron/core/importing/import-and-analyse';
 import { singleInput } from '../../electron/core/inference/preprocess';
 import { silentLogger } from '../../electron/core/log';
@@ -30,6 +31,7 @@ import {
   startModalFake,
   TOKEN,
 } from '../queue/remote-gallery';
+import { ATRW_DIR, ATRW_SKIP_REASON, HAS_ATRW } from '../support/shared-data';
 import { syntheticTigerPhoto } from '../support/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { round } from './import-rate';
@@ -164,7 +166,41 @@ async function startFakeModalProcess(
 const INDIVIDUALS = 30;
 
 /**
- * Staggered mode on a gallery of 30 synthetic tigers (2 confirmed photos each) and 30 new photos of them: how many
+ * Photos for the staggered bench: real ATRW tigers when ../shared is present (2 gallery photos and 1 new photo
+ * of each of the first 30 identities with at least 4 photos), else synthetic striped tigers.
+ */
+async function stripedPhotos(): Promise<{
+  source: string;
+  tigers: { tiger: string; gallery: Buffer[]; query: Buffer }[];
+}> {
+  if (HAS_ATRW) {
+    const byTiger = new Map<string, string[]>();
+    for (const image of readLabels(join(ATRW_DIR, 'labels.csv'))) {
+      byTiger.set(image.individualId, [...(byTiger.get(image.individualId) ?? []), image.file]);
+    }
+    const tigers = [...byTiger]
+      .filter(([, files]) => files.length >= 4)
+      .slice(0, INDIVIDUALS)
+      .map(([tiger, files]) => ({
+        tiger: tiger.replace(/[^a-z0-9]/gi, ''),
+        gallery: [readFileSync(files[0] as string), readFileSync(files[1] as string)],
+        query: readFileSync(files[3] as string),
+      }));
+    return { source: `ATRW (${tigers.length} identities)`, tigers };
+  }
+  const tigers = [];
+  for (let i = 1; i <= INDIVIDUALS; i++) {
+    tigers.push({
+      tiger: `t${i}`,
+      gallery: [await syntheticTigerPhoto(i, 0, 480, 320), await syntheticTigerPhoto(i, 1, 480, 320)],
+      query: await syntheticTigerPhoto(i, 5, 480, 320),
+    });
+  }
+  return { source: `synthetic (${ATRW_SKIP_REASON})`, tigers };
+}
+
+/**
+ * Staggered mode on a gallery of 30 tigers (2 confirmed photos each) and 30 new photos of them: how many
  * remote calls the stripe-first rule saves, and how often that changes the final top candidate compared with
  * always calling the remote model. The "remote" model here is the project's generated 8-d colour embedder run
  * locally, not a real re-identification network: the figures measure the mechanism, not MegaDescriptor.
@@ -182,10 +218,10 @@ export async function benchStaggered(): Promise<Record<string, unknown>> {
     const queries = join(dir.path, 'queries');
     mkdirSync(gallery);
     mkdirSync(queries);
-    for (let i = 1; i <= INDIVIDUALS; i++) {
-      for (const view of [0, 1])
-        writeFileSync(join(gallery, `t${i}-${view}.jpg`), await syntheticTigerPhoto(i, view, 480, 320));
-      writeFileSync(join(queries, `t${i}-q.jpg`), await syntheticTigerPhoto(i, 5, 480, 320));
+    const photos = await stripedPhotos();
+    for (const { tiger, gallery: views, query } of photos.tigers) {
+      views.forEach((bytes, view) => writeFileSync(join(gallery, `${tiger}-${view}.jpg`), bytes));
+      writeFileSync(join(queries, `${tiger}-q.jpg`), query);
     }
     await importAndAnalyse(core, services, { folder: gallery });
     const rows = core.db
@@ -242,7 +278,8 @@ export async function benchStaggered(): Promise<Record<string, unknown>> {
       top1AlwaysRemote: round(fusedCorrect / queryRows.length),
       top1Staggered: round(staggeredCorrect / queryRows.length),
       secondsForVerdictsAndFusion: round(seconds),
-      note: 'generated 8-d colour embedder, not a real re-identification model',
+      photos: photos.source,
+      note: 'the remote model is a generated 8-d colour embedder, not a real re-identification network',
     };
   } finally {
     core.close();
