@@ -43,8 +43,8 @@ const LATENCY_MS = 100;
 /**
  * Draining 500 queued jobs through the fake Modal with 100 ms added per call. Ideal: the concurrency-limited bound
  * (jobs × latency / concurrency). Measured baseline in the same run: the same number of calls made straight through
- * the SDK (spawn + get, same concurrency, one prepared tensor), i.e. what the fake and the SDK cost without the
- * queue's SQLite, image decoding and preprocessing.
+ * the SDK (spawn, then get on the returned call; same concurrency, one prepared tensor), i.e. what the fake and the
+ * SDK cost without the queue's SQLite, image decoding and preprocessing.
  */
 export async function benchQueueDrain(): Promise<Record<string, unknown>> {
   const dir = tempDir('tigerid-bench-queue-');
@@ -108,7 +108,7 @@ export async function benchQueueDrain(): Promise<Record<string, unknown>> {
         while (next < JOBS) {
           next += 1;
           const call = await method.spawn([bytes, [...tensor.dims]]);
-          await (await client.functionCalls.fromId(call.functionCallId)).get({ timeoutMs: 60_000 });
+          await call.get({ timeoutMs: 60_000 });
         }
       }),
     );

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context';
 import { EngineError, isEngineError, messageOf } from '../errors';
-import type { Manifest } from '../inference/manifest';
+import type { EmbedderEntry, Manifest } from '../inference/manifest';
+import type { TensorBatch } from '../inference/onnx-engine';
 import type { ModalEngine } from '../inference/modal-engine';
 import { isTransient, needsUserAction } from '../inference/modal-errors';
 import type { ProgressListener } from '../progress';
@@ -49,6 +50,14 @@ export interface SyncSummary {
   detections: number[];
   /** Why the sync stopped before the queue was empty, in words a user can act on; null when it simply finished. */
   stoppedBy: { code: string; message: string } | null;
+}
+
+interface Prepared {
+  job: JobRecord;
+  payload: EmbedPayload;
+  entry: EmbedderEntry;
+  /** Null when the job's call was already sent: it is only waited for. */
+  input: TensorBatch | null;
 }
 
 interface SyncDeps {
@@ -122,21 +131,45 @@ export async function syncQueue(
       ctx.now().getTime() + backoffDelayMs(attempt, config.retryDelayMs, BACKOFF_CAP_MS, options.random),
     );
 
-  const runJob = async (job: JobRecord): Promise<void> => {
-    if (!claimJob(ctx, job.id, 'modal', leaseMs)) return;
+  const settle = (jobId: number) => {
+    inFlight.delete(jobId);
+    settled += 1;
+    options.onProgress?.({ phase: 'sync', done: settled, total: Math.max(total, settled), unit: 'jobs' });
+  };
+
+  /**
+   * Claims a job and gets it ready to send: its input tensor prepared (unless its call was already sent), or
+   * finished at once when staggered mode skips it. Null when there is nothing to send.
+   */
+  const prepare = async (job: JobRecord): Promise<Prepared | null> => {
+    if (!claimJob(ctx, job.id, 'modal', leaseMs)) return null;
     inFlight.add(job.id);
     try {
       const payload = embedPayloadSchema.parse(job.payload);
       const entry = embedderEntry(deps.manifest, payload.modelId);
-      const model = remoteModelOf(payload);
       const skip = job.remoteCallId === null ? await options.skipRemote?.(payload) : null;
       if (skip) {
         if (completeJob(ctx, job.id, () => ({ skipped: skip }))) summary.skipped += 1;
-        return;
+        settle(job.id);
+        return null;
       }
+      const input = job.remoteCallId === null ? await embedJobInput(ctx, entry, payload) : null;
+      return { job, payload, entry, input };
+    } catch (error) {
+      handleFailure(job, error);
+      settle(job.id);
+      return null;
+    }
+  };
+
+  /** Sends a prepared job (or waits again for its recorded call) and closes it with its result. */
+  const send = async ({ job, payload, entry, input }: Prepared): Promise<void> => {
+    const model = remoteModelOf(payload);
+    try {
       let callId = job.remoteCallId;
       if (callId === null) {
-        callId = await deps.modal.spawn(model, await embedJobInput(ctx, entry, payload));
+        if (input === null) throw new Error(`job ${job.id} has neither a recorded call nor an input`);
+        callId = await deps.modal.spawn(model, input);
         recordRemoteCall(ctx, job.id, callId);
       }
       const output = await deps.modal.collect(callId, model, config.timeoutMs);
@@ -163,10 +196,19 @@ export async function syncQueue(
     } catch (error) {
       handleFailure(job, error);
     } finally {
-      inFlight.delete(job.id);
-      settled += 1;
-      options.onProgress?.({ phase: 'sync', done: settled, total: Math.max(total, settled), unit: 'jobs' });
+      settle(job.id);
     }
+  };
+
+  /** A prepared job the sync stopped before sending goes back to the queue as it was. */
+  const release = (prepared: Prepared) => {
+    setBackJob(ctx, prepared.job.id, {
+      error: prepared.job.lastError ?? 'not sent: the sync stopped',
+      retryAt: ctx.now(),
+      countsAsAttempt: false,
+      keepRemoteCall: true,
+    });
+    inFlight.delete(prepared.job.id);
   };
 
   const handleFailure = (job: JobRecord, error: unknown) => {
@@ -210,11 +252,24 @@ export async function syncQueue(
     if (final) summary.failed += 1;
   };
 
+  /** undefined: no job is due now; null: a job was taken but there is nothing to send. */
+  const prepareNext = async (): Promise<Prepared | null | undefined> => {
+    const job = take();
+    return job === undefined ? undefined : prepare(job);
+  };
+
+  // Each worker keeps one remote call in flight and, meanwhile, gets its next job ready (decoding the photo and
+  // preparing the tensor), so the time a call slot waits is the remote call itself.
   const worker = async (): Promise<void> => {
+    let ahead: Promise<Prepared | null | undefined> | null = null;
     while (!stopped()) {
-      const job = take();
-      if (job !== undefined) {
-        await runJob(job);
+      const prepared = ahead !== null ? await ahead : await prepareNext();
+      ahead = null;
+      if (prepared === null) continue;
+      if (prepared !== undefined) {
+        const sending = send(prepared);
+        if (!stopped()) ahead = prepareNext();
+        await sending;
         continue;
       }
       if (inFlight.size > 0) {
@@ -227,6 +282,8 @@ export async function syncQueue(
       if (wait > maxIdleWaitMs) return;
       await sleep(Math.max(10, wait), options.signal);
     }
+    const left = ahead !== null ? await ahead : null;
+    if (left) release(left);
   };
 
   try {
