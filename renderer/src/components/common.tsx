@@ -1,6 +1,6 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode, type Ref } from 'react';
 import { imagePaths } from '../../../electron/core/api';
-import type { ApiError } from '../api/client';
+import { nativeFolderPicker, type ApiError } from '../api/client';
 
 /** A failed load: the API's message and a way to try again. */
 export function ErrorBanner({
@@ -118,6 +118,89 @@ export function SearchField({
         value={value}
         onChange={(e) => onChange(e.target.value)}
       />
+    </>
+  );
+}
+
+/**
+ * A folder path box with "Choose folder…" beside it in the desktop app (its native picker); in the browser the
+ * path is typed. The Import screen and the export dialog both use it.
+ */
+export function FolderInput({
+  id,
+  value,
+  onChange,
+  describedBy,
+  invalid = false,
+  inputRef,
+  className = 'input',
+  rowClassName = 'field-row',
+}: {
+  id: string;
+  value: string;
+  onChange: (folder: string) => void;
+  describedBy?: string;
+  invalid?: boolean;
+  inputRef?: Ref<HTMLInputElement>;
+  className?: string;
+  rowClassName?: string;
+}) {
+  const pick = nativeFolderPicker();
+  return (
+    <div className={rowClassName}>
+      <input
+        ref={inputRef}
+        id={id}
+        type="text"
+        className={className}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy}
+        spellCheck={false}
+        autoComplete="off"
+      />
+      {pick && (
+        <button
+          type="button"
+          className="btn"
+          onClick={async () => {
+            const chosen = await pick();
+            if (chosen) onChange(chosen);
+          }}
+        >
+          Choose folder…
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The end of a settings form: its submit button, then the form's own problem and the API's error. */
+export function FormFooter({
+  pending,
+  label,
+  problem,
+  error,
+}: {
+  pending: boolean;
+  label: string;
+  problem: string | null;
+  error: { message: string } | null | undefined;
+}) {
+  return (
+    <>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={pending}>
+          {pending ? 'Saving…' : label}
+        </button>
+      </div>
+      {problem && (
+        <p className="inline-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <InlineError error={error} />
     </>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ImportJobDto } from '../../../electron/core/api';
 import { nativeFolderPicker } from '../api/client';
 import { queries, useMutation, useQuery } from '../api/query';
-import { ErrorBanner, InlineError, PageHeader } from '../components/common';
+import { ErrorBanner, FolderInput, InlineError, PageHeader } from '../components/common';
 import { baseName, formatDuration, formatInstant, phaseLabel, plural } from '../lib/format';
 import { navigate } from '../router';
 
@@ -57,30 +57,13 @@ function ImportForm({ busy }: { busy: boolean }) {
     >
       <div className="field">
         <label htmlFor={folderId}>Folder of camera-trap photos</label>
-        <div className="field-row">
-          <input
-            id={folderId}
-            type="text"
-            className="input input-wide"
-            value={folder}
-            onChange={(e) => setFolder(e.target.value)}
-            aria-describedby={helpId}
-            spellCheck={false}
-            autoComplete="off"
-          />
-          {pick && (
-            <button
-              type="button"
-              className="btn"
-              onClick={async () => {
-                const chosen = await pick();
-                if (chosen) setFolder(chosen);
-              }}
-            >
-              Choose folder…
-            </button>
-          )}
-        </div>
+        <FolderInput
+          id={folderId}
+          value={folder}
+          onChange={setFolder}
+          describedBy={helpId}
+          className="input input-wide"
+        />
         <p className="help" id={helpId}>
           {pick
             ? 'Choose the SD card or a folder copied from it, or type its path.'

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { SettingsDto } from '../../../electron/core/api';
 import { useMutation, useQuery } from '../api/query';
-import { ErrorBanner, InlineError, Loading, PageHeader } from '../components/common';
+import { ErrorBanner, FormFooter, InlineError, Loading, PageHeader } from '../components/common';
 import { useToast } from '../components/toast';
 import { formatInstant } from '../lib/format';
 import { RemoteSettingsSection } from './remote/RemoteSettings';
@@ -110,17 +110,7 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
           calibrate it from your confirmed decisions, run <code>tigerid calibrate</code> on the command line.
         </p>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save settings'}
-        </button>
-      </div>
-      {problem && (
-        <p className="inline-error" role="alert">
-          {problem}
-        </p>
-      )}
-      <InlineError error={save.error} />
+      <FormFooter pending={save.pending} label="Save settings" problem={problem} error={save.error} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, type RefObject } from 'react';
 import { nativeFolderPicker } from '../../api/client';
 import { useQuery } from '../../api/query';
-import { InlineError } from '../../components/common';
+import { FolderInput, InlineError } from '../../components/common';
 import {
   EXPORT_KINDS,
   joinPath,
@@ -240,32 +240,15 @@ export function OutputFields({
     <div className="export-output">
       <div className="field">
         <label htmlFor={folderId}>Save in folder</label>
-        <div className="export-folder-row">
-          <input
-            ref={folderRef}
-            id={folderId}
-            type="text"
-            className="input"
-            value={folder}
-            onChange={(e) => onFolder(e.target.value)}
-            aria-invalid={invalid === 'folder' || undefined}
-            aria-describedby={folderHelpId}
-            spellCheck={false}
-            autoComplete="off"
-          />
-          {pick && (
-            <button
-              type="button"
-              className="btn"
-              onClick={async () => {
-                const chosen = await pick();
-                if (chosen) onFolder(chosen);
-              }}
-            >
-              Choose folder…
-            </button>
-          )}
-        </div>
+        <FolderInput
+          id={folderId}
+          inputRef={folderRef}
+          value={folder}
+          onChange={onFolder}
+          describedBy={folderHelpId}
+          invalid={invalid === 'folder'}
+          rowClassName="export-folder-row"
+        />
         <p className="help" id={folderHelpId}>
           {pick ? '' : 'The full path of a folder on the computer running Tiger ID. '}
           {info.output === 'file' ? 'It must exist.' : 'A new folder for the files is made inside it.'}

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { RemoteStatusDto } from '../../../../electron/core/api';
 import { useMutation, useQuery } from '../../api/query';
-import { ErrorBanner, InlineError, Loading } from '../../components/common';
+import { ErrorBanner, FormFooter, InlineError, Loading } from '../../components/common';
 import { useToast } from '../../components/toast';
 import {
   POLICY_OPTIONS,
@@ -177,17 +177,12 @@ function RemoteSettingsForm({ s }: { s: RemoteStatusDto }) {
           How many queued jobs a sync sends at once, 1 to 64. Empty: keep the current number.
         </p>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save remote inference settings'}
-        </button>
-      </div>
-      {problem && (
-        <p className="inline-error" role="alert">
-          {problem}
-        </p>
-      )}
-      <InlineError error={save.error} />
+      <FormFooter
+        pending={save.pending}
+        label="Save remote inference settings"
+        problem={problem}
+        error={save.error}
+      />
     </form>
   );
 }
