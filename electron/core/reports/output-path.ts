@@ -44,7 +44,7 @@ export function prepareOutputFile(path: string, extension: string, options: Outp
     if (!options.overwrite) {
       throw new EngineError(
         'OUTPUT_EXISTS',
-        `${target} already exists; choose another name or allow replacing it`,
+        `${target} already exists; choose another name or allow replacing it (--force on the command line)`,
         {
           details: { path: target },
         },
@@ -87,7 +87,7 @@ export function prepareOutputFolder(path: string, options: OutputOptions = {}): 
     if (readdirSync(folder).length > 0 && !options.overwrite) {
       throw new EngineError(
         'OUTPUT_EXISTS',
-        `Folder ${folder} is not empty; choose an empty folder or allow replacing its files`,
+        `Folder ${folder} is not empty; choose an empty folder or allow replacing its files (--force on the command line)`,
         { details: { path: folder } },
       );
     }

@@ -444,7 +444,7 @@ function throwIfUnexportable(problems: {
     throw new EngineError(
       'INVALID_ARGUMENT',
       `${noZone.length} capture or operation time(s) have no time zone (e.g. ${noZone[0]}), and Camtrap DP needs one. ` +
-        'Give the UTC offset the camera clocks were set to, such as "+05:30" (the export\'s utcOffset option).',
+        'Give the UTC offset the camera clocks were set to, such as "+05:30" (--utc-offset on the command line, "UTC offset of the camera clocks" in the app).',
       { details: { examples: noZone.slice(0, 10) } },
     );
   }
