@@ -159,7 +159,7 @@ export interface RemoteStatusDto {
   modal: {
     enabled: boolean;
     /** Where the token comes from, or null when none is set. */
-    token: 'secret-store' | 'environment' | null;
+    token: 'secret-store' | 'environment' | 'modal-profile' | null;
     tokenStorage: 'os-keychain' | 'plain-text';
     appName: string;
     environment: string | null;

@@ -135,7 +135,7 @@ function remoteLines(r: DoctorReport['remote']): string[] {
   const token =
     r.token === null
       ? 'no token'
-      : `token from ${r.token === 'secret-store' ? `the secret store (${r.tokenStorage})` : 'the environment'}`;
+      : `token from ${r.token === 'secret-store' ? `the secret store (${r.tokenStorage})` : r.token === 'environment' ? 'the environment' : 'the Modal profile (~/.modal.toml)'}`;
   const modal = r.enabled
     ? `Modal on, ${token}, app ${r.appName}${r.environment ? ` (environment ${r.environment})` : ''}, ${r.online === null ? 'connection not checked' : r.online ? 'reachable' : 'offline'}${r.breaker === 'closed' ? '' : `, paused: ${r.breakerReason}`}`
     : 'Modal off (MODAL_ENABLED)';

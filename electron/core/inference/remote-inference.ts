@@ -9,6 +9,7 @@ import type { ModelEntry } from './manifest';
 import { loadModalConfig, type ModalConfig } from './modal-config';
 import { loadModalClasses, ModalEngine, type ModalCredentials, type ModalStats } from './modal-engine';
 import { deployCommand } from './modal-errors';
+import { modalProfileToken } from './modal-profile';
 import { chooseRoute, type InferencePolicy, type RouteDecision } from './router';
 
 /**
@@ -33,7 +34,7 @@ export interface RemoteStatus {
   staggered: boolean;
   enabled: boolean;
   /** Where the token comes from; never the token itself. */
-  token: 'secret-store' | 'environment' | null;
+  token: 'secret-store' | 'environment' | 'modal-profile' | null;
   tokenStorage: SecretStore['backend'];
   appName: string;
   environment: string | null;
@@ -95,27 +96,28 @@ export class RemoteInference {
     return { config, modal };
   }
 
-  private tokenSource(): RemoteStatus['token'] {
+  /** Where the token comes from, first found: the app's secret store, MODAL_TOKEN_*, Modal's own profile file. */
+  private tokenSource(): { source: RemoteStatus['token']; credentials: ModalCredentials | null } {
     const { secrets, env } = this.options;
-    if (secrets.get(MODAL_TOKEN_ID) !== null && secrets.get(MODAL_TOKEN_SECRET) !== null)
-      return 'secret-store';
-    if (env.MODAL_TOKEN_ID && env.MODAL_TOKEN_SECRET) return 'environment';
-    return null;
+    const tokenId = secrets.get(MODAL_TOKEN_ID);
+    const tokenSecret = secrets.get(MODAL_TOKEN_SECRET);
+    if (tokenId !== null && tokenSecret !== null) {
+      return { source: 'secret-store', credentials: { tokenId, tokenSecret } };
+    }
+    if (env.MODAL_TOKEN_ID && env.MODAL_TOKEN_SECRET) {
+      return {
+        source: 'environment',
+        credentials: { tokenId: env.MODAL_TOKEN_ID, tokenSecret: env.MODAL_TOKEN_SECRET },
+      };
+    }
+    const profile = modalProfileToken(env);
+    return profile === null
+      ? { source: null, credentials: null }
+      : { source: 'modal-profile', credentials: profile };
   }
 
   private credentials(): ModalCredentials | null {
-    const { secrets, env } = this.options;
-    switch (this.tokenSource()) {
-      case 'secret-store':
-        return {
-          tokenId: secrets.get(MODAL_TOKEN_ID) ?? '',
-          tokenSecret: secrets.get(MODAL_TOKEN_SECRET) ?? '',
-        };
-      case 'environment':
-        return { tokenId: env.MODAL_TOKEN_ID ?? '', tokenSecret: env.MODAL_TOKEN_SECRET ?? '' };
-      default:
-        return null;
-    }
+    return this.tokenSource().credentials;
   }
 
   /** Modal may be called now: configured, not paused by the breaker, and not known to be offline. */
@@ -145,7 +147,7 @@ export class RemoteInference {
       policy: getSetting(ctx, 'inference.policy'),
       staggered: getSetting(ctx, 'inference.staggered'),
       enabled: this.config.enabled,
-      token: this.tokenSource(),
+      token: this.tokenSource().source,
       tokenStorage: this.options.secrets.backend,
       appName: this.config.appName,
       environment: this.config.environment,

@@ -53,6 +53,8 @@ export function tokenLabel(modal: Pick<RemoteStatusDto['modal'], 'token' | 'toke
         : 'Set, saved in the system keychain';
     case 'environment':
       return 'Set by MODAL_TOKEN_ID and MODAL_TOKEN_SECRET';
+    case 'modal-profile':
+      return 'From Modal’s own settings (~/.modal.toml, made by “modal token new”)';
     default:
       return 'Not set';
   }

@@ -28,7 +28,7 @@ export function RemoteSettingsSection() {
       />
       {!status.data && !status.error && <Loading />}
       {status.data && <RemoteSettingsForm s={status.data} />}
-      <ModalTokenForm tokenFromEnvironment={status.data?.modal.token === 'environment'} />
+      <ModalTokenForm tokenElsewhere={status.data?.modal.token ?? null} />
     </section>
   );
 }
@@ -188,7 +188,7 @@ function RemoteSettingsForm({ s }: { s: RemoteStatusDto }) {
 }
 
 /** The token is write-only: it can be set, replaced or removed, never read back. */
-function ModalTokenForm({ tokenFromEnvironment }: { tokenFromEnvironment: boolean }) {
+function ModalTokenForm({ tokenElsewhere }: { tokenElsewhere: RemoteStatusDto['modal']['token'] }) {
   const status = useQuery('secrets.status', {});
   const setToken = useMutation('secrets.setModalToken');
   const clearToken = useMutation('secrets.clearModalToken');
@@ -219,10 +219,16 @@ function ModalTokenForm({ tokenFromEnvironment }: { tokenFromEnvironment: boolea
           {s.modalTokenSet ? 'A Modal token is saved.' : 'No Modal token is saved here.'}
         </p>
       )}
-      {tokenFromEnvironment && (
+      {tokenElsewhere === 'environment' && (
         <p className="help">
           A token is set by the MODAL_TOKEN_ID and MODAL_TOKEN_SECRET variables; a token saved here is used
           instead.
+        </p>
+      )}
+      {tokenElsewhere === 'modal-profile' && (
+        <p className="help">
+          The token Modal’s own tools saved on this computer (~/.modal.toml, from “modal token new”) is in
+          use; a token saved here is used instead.
         </p>
       )}
       {s?.modalTokenSet && !replacing && (
