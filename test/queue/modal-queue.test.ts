@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalysisServices } from '../../electron/core/analysis/load-services';
 import { storedDetectionCrop } from '../../electron/core/analysis/analyse-media';
+import { GalleryIndex } from '../../electron/core/identification/gallery-index';
+import { identifyImageFile } from '../../electron/core/identification/identify-image';
 import { memoryLogger } from '../../electron/core/log';
 import { jobCounts, listJobs } from '../../electron/core/queue/job-store';
 import { QueueSync, type SyncReport } from '../../electron/core/queue/queue-sync';
@@ -133,6 +135,34 @@ describe('offline, then back online', () => {
       expect(maxAbs).toBeLessThanOrEqual(1e-6);
     } finally {
       await services.close();
+    }
+  });
+
+  it('identifies a new photo without the unreachable remote model, saying so, instead of failing', async () => {
+    await fixture.fake.stop();
+    await remote.connectivity.probe(true);
+    const services = await loadAnalysisServices(core, { manifest, remote });
+    try {
+      const photo = join(await writePhotos(join(dir.path, 'new-photo'), 1, 40), 'p40-0.jpg');
+      const index = new GalleryIndex(core, services);
+      await expect(identifyImageFile(core, services, index, photo)).rejects.toMatchObject({
+        code: 'REMOTE_UNAVAILABLE',
+      });
+      const skipped: string[] = [];
+      const animals = await identifyImageFile(core, services, index, photo, {
+        onModelUnavailable: (modelId, reason) => skipped.push(`${modelId}: ${reason}`),
+      });
+      expect(animals).toHaveLength(1);
+      expect(skipped).toEqual([
+        expect.stringMatching(
+          /^test-embedder: Model "test-embedder" runs on Modal here, which cannot be reached now/,
+        ),
+      ]);
+      expect(animals[0]?.modelVersions[MODEL_ID]).toBeUndefined();
+      expect(jobCounts(core).pending).toBe(0);
+    } finally {
+      await services.close();
+      await fixture.fake.start();
     }
   });
 

@@ -38,7 +38,15 @@ export const identifyCommand: Command = {
         );
         return;
       }
-      const animals = await identifyImageFile(core, services, index, target, options);
+      const warned = new Set<string>();
+      const animals = await identifyImageFile(core, services, index, target, {
+        ...options,
+        onModelUnavailable: (modelId, reason) => {
+          if (warned.has(modelId)) return;
+          warned.add(modelId);
+          ctx.err(`warning: identified without ${modelId}: ${reason}\n`);
+        },
+      });
       if (ctx.json) return void ctx.out(`${JSON.stringify(animals, null, 2)}\n`);
       if (animals.length === 0) {
         ctx.out('No animal with usable stripes was found in this photo.\n');

@@ -156,7 +156,15 @@ export async function describeAnimals(
   ctx: CoreContext,
   services: AnalysisServices,
   image: RawImage,
-  options: { deferRemote?: boolean; known?: (Detection & { detectionId: number })[] } = {},
+  options: {
+    deferRemote?: boolean;
+    known?: (Detection & { detectionId: number })[];
+    /**
+     * Where a remote model cannot answer now (Modal unreachable, not set up): called instead of failing, and the
+     * animal is described without that model. For answers given on the spot, which cannot wait in the queue.
+     */
+    onModelUnavailable?: (modelId: string, reason: string) => void;
+  } = {},
 ): Promise<DescribedAnimal[]> {
   const animals: (Detection & { detectionId?: number })[] =
     options.known !== undefined && options.known.length > 0
@@ -182,11 +190,18 @@ export async function describeAnimals(
         deferred.push({ modelId: embedder.modelId, modelHash: embedder.modelHash });
         continue;
       }
-      vectors.push({
-        modelId: embedder.modelId,
-        modelHash: embedder.modelHash,
-        vector: await embedder.embed(crop),
-      });
+      let vector: Float32Array;
+      try {
+        vector = await embedder.embed(crop);
+      } catch (error) {
+        const remoteDown =
+          isEngineError(error) &&
+          (error.code === 'REMOTE_UNAVAILABLE' || error.code === 'REMOTE_NOT_CONFIGURED');
+        if (!remoteDown || options.onModelUnavailable === undefined) throw error;
+        options.onModelUnavailable(embedder.modelId, error.message);
+        continue;
+      }
+      vectors.push({ modelId: embedder.modelId, modelHash: embedder.modelHash, vector });
     }
     results.push({
       animal,

@@ -26,8 +26,12 @@ export async function identifyImageFile(
   services: AnalysisServices,
   index: GalleryIndex,
   file: string,
-  options: IdentifyOptions = {},
+  options: IdentifyOptions & {
+    /** A remote model that cannot answer now: identification goes on with the other models, the caller says so. */
+    onModelUnavailable?: (modelId: string, reason: string) => void;
+  } = {},
 ): Promise<AnimalIdentification[]> {
+  const { onModelUnavailable, ...identifyOptions } = options;
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -51,8 +55,8 @@ export async function identifyImageFile(
   if (stored.length > 0) {
     return stored.map((d) => ({
       ...identify(ctx, services, index, storedQueryFeatures(ctx, services, d.id), {
-        ...options,
-        exclude: new Set([...(options.exclude ?? []), d.id]),
+        ...identifyOptions,
+        exclude: new Set([...(identifyOptions.exclude ?? []), d.id]),
       }),
       box: { x: d.box_x, y: d.box_y, w: d.box_w, h: d.box_h },
       confidence: d.confidence,
@@ -60,7 +64,12 @@ export async function identifyImageFile(
     }));
   }
   const { image } = await decodeImage(bytes, { maxSide: ANALYSIS_MAX_SIDE });
-  const animals = await describeAnimals(ctx, services, image);
+  const animals = await describeAnimals(
+    ctx,
+    services,
+    image,
+    onModelUnavailable ? { onModelUnavailable } : {},
+  );
   return animals
     .filter((a) => a.stripes !== null || a.vectors.length > 0)
     .map((a) => ({
@@ -73,7 +82,7 @@ export async function identifyImageFile(
           stripes: a.stripes,
           vectors: new Map(a.vectors.map((v) => [modelKey(v.modelId, v.modelHash), v.vector])),
         },
-        options,
+        identifyOptions,
       ),
       box: a.animal.box,
       confidence: a.animal.confidence,
