@@ -1,4 +1,5 @@
 import { matcherName } from './analysis/matcher-name';
+import { boxOf, type BoxColumns } from './images/crop';
 import {
   type ApiInput,
   type AppApi,
@@ -33,16 +34,12 @@ import { reviewerName } from './reviewer';
 import { MODAL_TOKEN_ID, MODAL_TOKEN_SECRET } from './secrets';
 import { getSetting, setSetting } from './settings';
 
-interface DetectionRow {
+interface DetectionRow extends BoxColumns {
   id: number;
   media_id: number;
   path: string;
   captured_at: string | null;
   station: string | null;
-  box_x: number;
-  box_y: number;
-  box_w: number;
-  box_h: number;
   confidence: number | null;
   detector: string;
   flank: Flank;
@@ -64,7 +61,7 @@ export function detectionDto(ctx: CoreContext, detectionId: number): DetectionDt
     file: row.path,
     capturedAt: row.captured_at,
     station: row.station,
-    box: { x: row.box_x, y: row.box_y, w: row.box_w, h: row.box_h },
+    box: boxOf(row),
     confidence: row.confidence,
     detector: row.detector,
     flank: row.flank,
@@ -333,7 +330,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       engine.secrets.set(MODAL_TOKEN_ID, tokenId);
       engine.secrets.set(MODAL_TOKEN_SECRET, tokenSecret);
       // A new token deserves a fresh try: waiting work goes out now if Modal is reachable.
-      engine.remote.modal.reset();
+      engine.remote.refresh();
       engine.queueSync.kick();
       return secretStatus();
     },
@@ -341,6 +338,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       args('secrets.clearModalToken', input);
       engine.secrets.delete(MODAL_TOKEN_ID);
       engine.secrets.delete(MODAL_TOKEN_SECRET);
+      engine.remote.refresh();
       return secretStatus();
     },
     ...remoteHandlers(engine),

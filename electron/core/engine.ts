@@ -38,7 +38,8 @@ export class Engine {
   readonly queueSync: QueueSync;
   private servicesPromise: Promise<LoadedServices> | undefined;
   private indexInstance: GalleryIndex | undefined;
-  private readonly manifestFile: string | undefined;
+  /** The models manifest, read once: analysis and the queue work from the same one. */
+  readonly manifest: Manifest;
 
   constructor(options: EngineOptions) {
     this.core = openCore({
@@ -47,7 +48,7 @@ export class Engine {
       ...(options.now ? { now: options.now } : {}),
     });
     this.secrets = options.secrets;
-    this.manifestFile = options.manifestFile;
+    this.manifest = loadManifest(options.manifestFile);
     const log = options.log ?? silentLogger;
     // Invalid MODAL_* values stop the start here, with the variable's name.
     this.remote = openRemoteInference(this.core, {
@@ -59,7 +60,7 @@ export class Engine {
     });
     this.queueSync = new QueueSync(this.core, {
       remote: this.remote,
-      manifest: this.manifest(),
+      manifest: this.manifest,
       log,
       skipRemote: staggeredSkip(this.core, async () => ({
         services: await this.services(),
@@ -74,13 +75,9 @@ export class Engine {
     );
   }
 
-  manifest(): Manifest {
-    return loadManifest(this.manifestFile);
-  }
-
   services(): Promise<LoadedServices> {
     this.servicesPromise ??= loadAnalysisServices(this.core, {
-      manifest: this.manifest(),
+      manifest: this.manifest,
       remote: this.remote,
     });
     return this.servicesPromise;

@@ -103,4 +103,16 @@ describe('a fresh data folder: empty states and import errors', () => {
     await shoot(page, 'import-error-file');
     expect(browser.errors).toEqual([]);
   });
+
+  it('says where stations come from, with a link to Import', async () => {
+    const { page } = browser;
+    await openApp(page, serve.url, '#/stations');
+    await visible(page.getByRole('heading', { name: 'No stations yet' }));
+    await visible(page.getByText('Stations are created when you import photos with a station name.'));
+    expect(await page.locator('main').getByRole('link', { name: 'Import photos' }).getAttribute('href')).toBe(
+      '#/import',
+    );
+    await shoot(page, 'stations-empty');
+    expect(browser.errors).toEqual([]);
+  });
 });

@@ -94,7 +94,7 @@ describe('remote inference and the offline queue in the UI', () => {
   const queueCard = (page: Page) => page.getByRole('region', { name: 'Queue', exact: true });
   const remoteCard = (page: Page) => page.getByRole('region', { name: 'Remote inference', exact: true });
   const tally = (card: Locator, label: string) =>
-    card.locator('dl.tally > div', { hasText: label }).locator('dd');
+    card.locator('dl.stats > div', { hasText: label }).locator('dd');
   const fact = (card: Locator, label: string) =>
     card.locator('dl.kv > div', { hasText: label }).locator('dd');
 

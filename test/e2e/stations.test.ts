@@ -234,33 +234,3 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     });
   },
 );
-
-describe('the Stations screen of a fresh gallery', () => {
-  const temp = tempDir('tigerid-e2e-stations-empty-');
-  let serve: ServeProcess;
-  let browser: LaunchedBrowser;
-
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    serve = await startServe(join(temp.path, 'data'));
-    browser = await launchBrowser({ width: 1280, height: 720 });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    temp.cleanup();
-  });
-
-  it('says where stations come from, with a link to Import', async () => {
-    const { page } = browser;
-    await openApp(page, serve.url, STATIONS);
-    await visible(page.getByRole('heading', { name: 'No stations yet' }));
-    await visible(page.getByText('Stations are created when you import photos with a station name.'));
-    expect(await page.locator('main').getByRole('link', { name: 'Import photos' }).getAttribute('href')).toBe(
-      '#/import',
-    );
-    await shoot(page, 'stations-empty');
-    expect(browser.errors).toEqual([]);
-  });
-});

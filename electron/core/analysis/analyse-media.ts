@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CoreContext } from '../context';
 import { EngineError, isEngineError, messageOf } from '../errors';
-import { cropRaw } from '../images/crop';
+import { boxOf, cropRaw, type BoxColumns } from '../images/crop';
 import { decodeImage } from '../images/decode';
 import type { RawImage } from '../images/raw-image';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from '../matching/stripe-matcher';
@@ -88,18 +88,10 @@ function knownDetections(ctx: CoreContext, mediaId: number): (Detection & { dete
     .prepare(
       "SELECT id, box_x, box_y, box_w, box_h, confidence, detector FROM detections WHERE media_id = ? AND label = 'animal' ORDER BY id",
     )
-    .all(mediaId) as {
-    id: number;
-    box_x: number;
-    box_y: number;
-    box_w: number;
-    box_h: number;
-    confidence: number | null;
-    detector: string;
-  }[];
+    .all(mediaId) as (BoxColumns & { id: number; confidence: number | null; detector: string })[];
   return rows.map((r) => ({
     detectionId: r.id,
-    box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+    box: boxOf(r),
     confidence: r.confidence,
     detector: r.detector,
     label: 'animal' as const,
@@ -123,15 +115,7 @@ export async function storedDetectionCrop(ctx: CoreContext, detectionId: number)
       `SELECT m.path, m.path_raw, d.box_x, d.box_y, d.box_w, d.box_h, d.confidence
          FROM detections d JOIN media m ON m.id = d.media_id WHERE d.id = ?`,
     )
-    .get(detectionId) as
-    | (Omit<MediaRow, 'id'> & {
-        box_x: number;
-        box_y: number;
-        box_w: number;
-        box_h: number;
-        confidence: number | null;
-      })
-    | undefined;
+    .get(detectionId) as (Omit<MediaRow, 'id'> & BoxColumns & { confidence: number | null }) | undefined;
   if (!row) throw new EngineError('NOT_FOUND', `No detection ${detectionId} in the gallery`);
   let bytes: Buffer;
   try {
@@ -147,7 +131,7 @@ export async function storedDetectionCrop(ctx: CoreContext, detectionId: number)
     );
   }
   const { image } = await decodeImage(bytes, { maxSide: ANALYSIS_MAX_SIDE });
-  const box = { x: row.box_x, y: row.box_y, w: row.box_w, h: row.box_h };
+  const box = boxOf(row);
   return detectionCrop(ctx, image, { box, confidence: row.confidence });
 }
 

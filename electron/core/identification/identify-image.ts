@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ANALYSIS_MAX_SIDE, describeAnimals } from '../analysis/analyse-media';
 import type { AnalysisServices } from '../analysis/services';
-import type { NormalisedBox } from '../images/crop';
+import { boxOf, type BoxColumns, type NormalisedBox } from '../images/crop';
 import type { CoreContext } from '../context';
 import { fileUnreadable } from '../images/file-access';
 import { decodeImage } from '../images/decode';
@@ -44,21 +44,14 @@ export async function identifyImageFile(
       `SELECT d.id, d.box_x, d.box_y, d.box_w, d.box_h, d.confidence
          FROM detections d JOIN media m ON m.id = d.media_id WHERE m.sha256 = ? ORDER BY d.id`,
     )
-    .all(sha256) as {
-    id: number;
-    box_x: number;
-    box_y: number;
-    box_w: number;
-    box_h: number;
-    confidence: number | null;
-  }[];
+    .all(sha256) as (BoxColumns & { id: number; confidence: number | null })[];
   if (stored.length > 0) {
     return stored.map((d) => ({
       ...identify(ctx, services, index, storedQueryFeatures(ctx, services, d.id), {
         ...identifyOptions,
         exclude: new Set([...(identifyOptions.exclude ?? []), d.id]),
       }),
-      box: { x: d.box_x, y: d.box_y, w: d.box_w, h: d.box_h },
+      box: boxOf(d),
       confidence: d.confidence,
       detectionId: d.id,
     }));

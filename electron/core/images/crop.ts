@@ -8,6 +8,18 @@ export interface NormalisedBox {
   h: number;
 }
 
+/** The box columns of a `detections` row, as queries select them. */
+export interface BoxColumns {
+  box_x: number;
+  box_y: number;
+  box_w: number;
+  box_h: number;
+}
+
+export function boxOf(row: BoxColumns): NormalisedBox {
+  return { x: row.box_x, y: row.box_y, w: row.box_w, h: row.box_h };
+}
+
 /**
  * Cuts a box out of already-decoded pixels. Decoding once and cropping every detection from the raw buffer is
  * ~6 ms per crop instead of ~37 ms re-decoding the JPEG each time (PLATFORM-NOTES).

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import type { CoreContext } from '../context';
 import { EngineError, engineErrorAt, messageOf } from '../errors';
 import { getSetting } from '../settings';
-import { cropRaw } from './crop';
+import { boxOf, cropRaw, type BoxColumns } from './crop';
 import { decodeImage } from './decode';
 import { describeFileError, isSystemError } from './file-access';
 import type { RawImage } from './raw-image';
@@ -33,12 +33,7 @@ interface MediaRow {
   thumbnail_path: string | null;
 }
 
-interface DetectionRow extends MediaRow {
-  box_x: number;
-  box_y: number;
-  box_w: number;
-  box_h: number;
-}
+interface DetectionRow extends MediaRow, BoxColumns {}
 
 type ImageRoute =
   | { kind: 'thumbnail'; mediaId: number }
@@ -91,7 +86,7 @@ export async function renderImage(ctx: CoreContext, path: string): Promise<Rende
       // The padding the matchers use (5 % by default), so the reviewer sees what was compared. A whole-frame
       // detection (0,0,1,1) is clipped to the frame and so gives the whole frame.
       const padding = getSetting(ctx, 'detection.cropPadding');
-      const box = { x: row.box_x, y: row.box_y, w: row.box_w, h: row.box_h };
+      const box = boxOf(row);
       return jpegOf(cropRaw(frame, box, padding), CROP_MAX_SIDE);
     }
   }

@@ -78,7 +78,7 @@ export const DEFAULT_DEADLINE_MS = 90_000;
 
 export interface ModalEngineOptions {
   config: ModalConfig;
-  /** Read on every call, so a token set in the UI applies at once; null when none is configured. */
+  /** Asked at each call (the owner caches it and re-reads after `reset`); null when none is configured. */
   credentials: () => ModalCredentials | null;
   classes: Record<string, string>;
   log: Logger;

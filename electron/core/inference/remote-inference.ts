@@ -53,6 +53,8 @@ export class RemoteInference {
   readonly connectivity: Connectivity;
   private readonly options: RemoteInferenceOptions;
   private current: { config: ModalConfig; modal: ModalEngine };
+  /** The token as last read: every route decision asks for it, so the secret store is not read each time. */
+  private token: { source: RemoteStatus['token']; credentials: ModalCredentials | null } | undefined;
 
   /** Reads the configuration now: invalid MODAL_* values are refused here, at start. */
   constructor(ctx: CoreContext, options: RemoteInferenceOptions) {
@@ -75,6 +77,13 @@ export class RemoteInference {
     const next = this.build(ctx);
     this.current.modal.close();
     this.current = next;
+    this.token = undefined;
+  }
+
+  /** The user acted (set or removed the token, deployed the app): read the token again and give Modal a fresh try. */
+  refresh(): void {
+    this.token = undefined;
+    this.modal.reset();
   }
 
   private build(ctx: CoreContext): { config: ModalConfig; modal: ModalEngine } {
@@ -96,8 +105,13 @@ export class RemoteInference {
     return { config, modal };
   }
 
-  /** Where the token comes from, first found: the app's secret store, MODAL_TOKEN_*, Modal's own profile file. */
   private tokenSource(): { source: RemoteStatus['token']; credentials: ModalCredentials | null } {
+    this.token ??= this.readToken();
+    return this.token;
+  }
+
+  /** Where the token comes from, first found: the app's secret store, MODAL_TOKEN_*, Modal's own profile file. */
+  private readToken(): { source: RemoteStatus['token']; credentials: ModalCredentials | null } {
     const { secrets, env } = this.options;
     const tokenId = secrets.get(MODAL_TOKEN_ID);
     const tokenSecret = secrets.get(MODAL_TOKEN_SECRET);

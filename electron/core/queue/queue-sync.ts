@@ -133,7 +133,7 @@ export class QueueSync {
    * or deploying the app, say), so even a breaker that waits for a fix gets a fresh try.
    */
   syncNow(options: { byUser?: boolean; onProgress?: ProgressListener } = {}): Promise<SyncReport> {
-    if (options.byUser && this.running === null) this.options.remote.modal.reset();
+    if (options.byUser && this.running === null) this.options.remote.refresh();
     this.running ??= this.run(options.onProgress).finally(() => {
       this.running = null;
     });

@@ -96,7 +96,8 @@ export async function syncQueue(
   const inFlight = new Set<number>();
   let buffer: JobRecord[] = [];
   let unavailableStreak = 0;
-  const total = jobCounts(ctx).pending + jobCounts(ctx).running;
+  const open = jobCounts(ctx);
+  const total = open.pending + open.running;
   let settled = 0;
 
   const renew = setInterval(

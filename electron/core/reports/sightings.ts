@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CoreContext } from '../context';
 import type { Flank } from '../gallery/individuals';
-import type { NormalisedBox } from '../images/crop';
+import { boxOf, type BoxColumns, type NormalisedBox } from '../images/crop';
 import { parseInput } from '../validate';
 
 /**
@@ -57,7 +57,7 @@ export const sightingFilterSchema = z
 
 export type SightingFilter = z.input<typeof sightingFilterSchema>;
 
-interface SightingRow {
+interface SightingRow extends BoxColumns {
   detection_id: number;
   decision_id: number;
   individual_id: number;
@@ -73,10 +73,6 @@ interface SightingRow {
   station_name: string | null;
   latitude: number | null;
   longitude: number | null;
-  box_x: number;
-  box_y: number;
-  box_w: number;
-  box_h: number;
   detector: string;
   confidence: number | null;
   scores: string;
@@ -107,7 +103,7 @@ function toSighting(r: SightingRow): SightingRecord {
     stationName: r.station_name,
     latitude: r.latitude,
     longitude: r.longitude,
-    box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+    box: boxOf(r),
     detector: r.detector,
     confidence: r.confidence,
     scores: jsonNumbers.parse(JSON.parse(r.scores)),

@@ -3,7 +3,7 @@ import type { CoreContext } from '../../context';
 import { EngineError } from '../../errors';
 import { shownCandidate, type ShownCandidate, type Verdict } from '../../gallery/decisions';
 import { findIndividual, type Flank } from '../../gallery/individuals';
-import type { NormalisedBox } from '../../images/crop';
+import { boxOf, type BoxColumns, type NormalisedBox } from '../../images/crop';
 import type { PhotoCheck } from './images';
 import { getSetting } from '../../settings';
 import { parseInput } from '../../validate';
@@ -350,17 +350,7 @@ function photoRecords(ctx: CoreContext, sightings: SightingEvidence[]): PhotoRec
   const photos: PhotoRecord[] = [];
   for (const detectionId of [...ids].sort((a, b) => a - b)) {
     const r = lookup.get(detectionId) as
-      | {
-          id: number;
-          media_id: number;
-          path: string;
-          sha256: string;
-          box_x: number;
-          box_y: number;
-          box_w: number;
-          box_h: number;
-        }
-      | undefined;
+      (BoxColumns & { id: number; media_id: number; path: string; sha256: string }) | undefined;
     // A candidate's best detection can have been deleted with its photo since; the report says so where it shows it.
     if (!r) continue;
     photos.push({
@@ -368,7 +358,7 @@ function photoRecords(ctx: CoreContext, sightings: SightingEvidence[]): PhotoRec
       mediaId: r.media_id,
       file: r.path,
       mediaSha256: r.sha256,
-      box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+      box: boxOf(r),
     });
   }
   return photos;

@@ -53,7 +53,7 @@ export function QueueCard({ s }: { s: RemoteStatusDto }) {
         <span className="muted small">Work for Modal, kept on this computer until it is done</span>
       </div>
       {used && (
-        <dl className="tally">
+        <dl className="stats stats-compact">
           <div>
             <dt>Waiting</dt>
             <dd className={s.queue.pending > 0 ? 'warn' : ''}>{s.queue.pending.toLocaleString()}</dd>
