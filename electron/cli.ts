@@ -5,6 +5,7 @@ import { commands } from './cli/commands';
 import { UsageError, type CliContext, type Command, type OptionSpec, type ParsedArgs } from './cli/command';
 import { didYouMean } from './core/did-you-mean';
 import { progressBar } from './cli/progress-bar';
+import { APP_VERSION } from './core/app-version';
 import { openCore, type CoreContext } from './core/context';
 import { defaultDataDir } from './core/default-data-dir';
 import { EngineError } from './core/errors';
@@ -45,6 +46,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(generalHelp());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`tigerid ${APP_VERSION}\n`);
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
@@ -216,7 +221,7 @@ function generalHelp(): string {
     'Global options:',
     ...optionLines(GLOBAL_OPTIONS),
     '',
-    'Run "tigerid <command> --help" for a command\'s options.',
+    'Run "tigerid <command> --help" for a command\'s options, "tigerid --version" for the version.',
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { Command } from './command';
 import { calibrateCommand } from './commands/calibrate';
 import { decideCommand } from './commands/decide';
+import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { evalCommand } from './commands/eval';
 import { identifyCommand } from './commands/identify';
@@ -34,4 +35,5 @@ export const commands: Command[] = [
   serveCommand,
   queueCommand,
   modalCommand,
+  demoCommand,
 ];

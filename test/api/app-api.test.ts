@@ -7,7 +7,7 @@ import { dispatch } from '../../electron/core/dispatch';
 import { Engine } from '../../electron/core/engine';
 import { silentLogger } from '../../electron/core/log';
 import { FileSecretStore } from '../../electron/core/secrets';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 
 /** The AppApi called directly, as the third door does: import, review candidates, decide, undo. */

@@ -11,7 +11,7 @@ import {
   STRIPE_MATCHER_VERSION,
   type StripeDescriptor,
 } from '../../electron/core/matching/stripe-matcher';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { round } from './import-rate';
 

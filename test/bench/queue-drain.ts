@@ -32,7 +32,7 @@ import {
   TOKEN,
 } from '../queue/remote-gallery';
 import { ATRW_DIR, ATRW_SKIP_REASON, HAS_ATRW } from '../support/shared-data';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { round } from './import-rate';
 

@@ -11,7 +11,7 @@ import {
 } from '../../electron/core/matching/stripe-matcher';
 import { launchBrowser } from '../renderer/support/browser';
 import { runCli } from '../support/run-cli';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { ensureRendererBuilt } from '../e2e/support/renderer-build';
 import { waitForReviewReady } from '../e2e/support/review-page';

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from '../renderer/support/browser';
 import { runCli } from '../support/run-cli';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { ensureRendererBuilt, RENDERER_DIR } from '../e2e/support/renderer-build';
 import { startServe } from '../e2e/support/serve';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../electron/core/data-paths';
 import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
 import { runCli } from '../support/run-cli';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { ensureRendererBuilt } from './support/renderer-build';
 import { candidateNames, rankOf, waitForReviewReady } from './support/review-page';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli';
 import { ATRW_DIR, ATRW_SKIP_REASON, HAS_ATRW } from '../support/shared-data';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 
 const REQUIRED_KEYS = [

@@ -9,7 +9,7 @@ import { identifyImageFile } from '../../electron/core/identification/identify-i
 import { importFolder } from '../../electron/core/importing/import-folder';
 import { EMBED_MATRIX, sha256, testManifest, writeBytes } from '../inference/support';
 import { linearEmbedderModel } from '../support/onnx/test-models';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempCore } from '../support/temp-core';
 import { tempDir } from '../support/temp-dir';
 

@@ -21,7 +21,7 @@ describe('execution provider choice', () => {
     const status = await chooseExecutionProvider({ bindingDir: temp.dir, platform: 'linux' });
     expect(status.provider).toBe('cpu');
     expect(status.reason).toBe(
-      `CUDA provider library libonnxruntime_providers_shared.so, libonnxruntime_providers_cuda.so not found in ${temp.dir} (install it with ONNXRUNTIME_NODE_INSTALL=cuda12 npm install on a machine with CUDA 12)`,
+      `CUDA provider library libonnxruntime_providers_shared.so, libonnxruntime_providers_cuda.so not found in ${temp.dir} (with CUDA 12 and cuDNN 9 installed, run "npm run setup:cuda" once on a machine with internet)`,
     );
     expect(status.preference).toEqual(['cuda', 'cpu']);
     expect(status.fallback).toBe(false);

@@ -12,7 +12,7 @@ import { setSetting } from '../../electron/core/settings';
 import { startFakeModal, type FakeModal } from '../fakes/modal/fake-modal';
 import { loadServedModel, modelMethods, type ServedModel } from '../fakes/modal/onnx-methods';
 import { linearEmbedderModel } from '../support/onnx/test-models';
-import { syntheticTigerPhoto } from '../support/synthetic-tigers';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 
 /**
  * A gallery whose re-identification model runs on a fake Modal: a generated ONNX embedder installed locally

@@ -36,7 +36,13 @@ export function probeModelBytes(): Uint8Array {
   return new Uint8Array(Buffer.from(PROBE_MODEL_BASE64, 'base64'));
 }
 
-/** The folder holding onnxruntime_binding.node, where `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install` puts the CUDA provider. */
+/**
+ * The one command that fetches onnxruntime's CUDA provider (build/setup-cuda.mjs); the README's GPU set-up gives the
+ * same (a test pins it).
+ */
+export const CUDA_SETUP_COMMAND = 'npm run setup:cuda';
+
+/** The folder holding onnxruntime_binding.node, where `npm run setup:cuda` puts the CUDA provider. */
 export function onnxruntimeBindingDir(): string {
   const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
   return join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
@@ -71,7 +77,7 @@ export async function chooseExecutionProvider(options: ProbeOptions = {}): Promi
   const missing = names.filter((name) => !existsSync(join(dir, name)));
   if (missing.length > 0) {
     return cpu(
-      `CUDA provider library ${missing.join(', ')} not found in ${dir} (install it with ONNXRUNTIME_NODE_INSTALL=cuda12 npm install on a machine with CUDA 12)`,
+      `CUDA provider library ${missing.join(', ')} not found in ${dir} (with CUDA 12 and cuDNN 9 installed, run "${CUDA_SETUP_COMMAND}" once on a machine with internet)`,
     );
   }
   let session: ort.InferenceSession | undefined;

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { mulberry32 as prng } from '../../electron/core/matching/stripe-hamming';
+import { mulberry32 as prng } from '../matching/stripe-hamming';
 
 /** The stripe pattern of one synthetic individual: wavy black bands of varying width on orange fur. */
 function stripePaths(individual: number): string {
