@@ -16,7 +16,7 @@ import { apiArgs, type API_METHODS } from './api-schema';
 import type { CoreContext } from './context';
 import type { Engine } from './engine';
 import { EngineError, isEngineError } from './errors';
-import { undecidedCount, undecidedDetections, undoDecision, type DecisionRecord } from './gallery/decisions';
+import { revisitDetections, undecidedCount, undoDecision, type DecisionRecord } from './gallery/decisions';
 import {
   mergeIndividuals,
   renameIndividual,
@@ -25,11 +25,14 @@ import {
   type GalleryEdit,
 } from './gallery/edits';
 import { findIndividual, individualSightings, listIndividuals, type Flank } from './gallery/individuals';
-import { decideWithScores } from './identification/decide';
+import { decideEncounter, decideWithScores } from './identification/decide';
+import { undecidedEncounters } from './gallery/encounters';
+import { restoreFlanks, setFlank } from './gallery/flank';
 import { identify, storedQueryFeatures, type Identification } from './identification/identify';
 import type { ModelListing } from './inference/model-store';
 import { remoteHandlers } from './api-remote';
 import { reportHandlers } from './api-reports';
+import { frameHandlers } from './api-frames';
 import { reviewerName } from './reviewer';
 import { MODAL_TOKEN_ID, MODAL_TOKEN_SECRET } from './secrets';
 import { getSetting, setSetting } from './settings';
@@ -99,7 +102,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     if (shown.size > 64) shown.delete(shown.keys().next().value as number);
   };
 
-  const decisionDto = (d: DecisionRecord): DecisionDto => ({
+  const decisionDto = (d: DecisionRecord, detectionsDecided = 1): DecisionDto => ({
     decisionId: d.id,
     detectionId: d.detectionId,
     verdict: d.verdict,
@@ -107,6 +110,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     individualCode: d.individualId === null ? null : findIndividualCode(ctx, d.individualId),
     reviewer: d.reviewer,
     decidedAt: d.decidedAt,
+    detectionsDecided,
   });
   const summaryDto = (i: ReturnType<typeof listIndividuals>[number]): IndividualSummaryDto => ({
     individualId: i.id,
@@ -135,6 +139,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       reviewCandidates: getSetting(ctx, 'review.candidates'),
       newIndividualThreshold: calibration?.threshold ?? null,
       calibratedAt: calibration?.calibratedAt ?? null,
+      encounterGapSeconds: getSetting(ctx, 'encounters.gapSeconds'),
     };
   };
   const secretStatus = (): SecretStatusDto => ({
@@ -180,9 +185,27 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     },
     async 'review.queue'(input) {
       const { limit } = args('review.queue', input);
+      const { total, items } = undecidedEncounters(ctx, limit);
       return {
-        total: undecidedCount(ctx),
-        items: undecidedDetections(ctx, limit).map((d) => detectionDto(ctx, d.detectionId)),
+        total,
+        items: items.map(({ encounter, detectionIds }) => {
+          const frames = detectionIds.map((id) => detectionDto(ctx, id));
+          return { ...(frames[0] as DetectionDto), encounter: { key: encounter.key, frames } };
+        }),
+      };
+    },
+    async 'review.revisit'(input) {
+      const { verdicts, limit } = args('review.revisit', input);
+      const { total, entries } = revisitDetections(ctx, verdicts, limit);
+      return {
+        total,
+        items: entries.map((e) => ({
+          ...detectionDto(ctx, e.detectionId),
+          decisionId: e.decisionId,
+          verdict: e.verdict,
+          reviewer: e.reviewer,
+          decidedAt: e.decidedAt,
+        })),
       };
     },
     async 'review.candidates'(input) {
@@ -227,24 +250,31 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       const index = await engine.index();
       index.refresh();
       const cached = shown.get(d.detectionId);
-      const record = decideWithScores(
-        ctx,
-        services,
-        index,
-        {
-          detectionId: d.detectionId,
-          verdict: d.verdict,
-          ...(d.individualId !== undefined ? { individual: d.individualId } : {}),
-          ...(d.newName !== undefined ? { newName: d.newName } : {}),
-          ...(d.notes !== undefined ? { notes: d.notes } : {}),
-          reviewer: reviewer(),
-        },
-        cached?.revision === index.revision ? cached.result : undefined,
-      );
-      return decisionDto(record);
+      const decision = {
+        detectionId: d.detectionId,
+        verdict: d.verdict,
+        ...(d.individualId !== undefined ? { individual: d.individualId } : {}),
+        ...(d.newName !== undefined ? { newName: d.newName } : {}),
+        ...(d.notes !== undefined ? { notes: d.notes } : {}),
+        reviewer: reviewer(),
+      };
+      const evidence = cached?.revision === index.revision ? cached.result : undefined;
+      const records = d.encounter
+        ? decideEncounter(ctx, services, index, decision, evidence)
+        : [decideWithScores(ctx, services, index, decision, evidence)];
+      return decisionDto(records[0] as DecisionRecord, records.length);
     },
     async 'decisions.undo'(input) {
-      return decisionDto(undoDecision(ctx, args('decisions.undo', input).decisionId, reviewer()));
+      const undone = undoDecision(ctx, args('decisions.undo', input).decisionId, reviewer());
+      return decisionDto(undone, undone.batchSize);
+    },
+    async 'detections.setFlank'(input) {
+      return setFlank(ctx, args('detections.setFlank', input));
+    },
+    async 'detections.restoreFlanks'(input) {
+      const { changes } = args('detections.restoreFlanks', input);
+      restoreFlanks(ctx, changes);
+      return changes.map((c) => ({ detectionId: c.detectionId, before: c.after, after: c.before }));
     },
     async 'individuals.list'(input) {
       args('individuals.list', input);
@@ -291,6 +321,8 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       const s = args('settings.set', input);
       if (s.reviewer !== undefined) setSetting(ctx, 'review.reviewer', s.reviewer);
       if (s.reviewCandidates !== undefined) setSetting(ctx, 'review.candidates', s.reviewCandidates);
+      if (s.encounterGapSeconds !== undefined)
+        setSetting(ctx, 'encounters.gapSeconds', s.encounterGapSeconds);
       if (s.newIndividualThreshold !== undefined) {
         setSetting(
           ctx,
@@ -343,6 +375,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     },
     ...remoteHandlers(engine),
     ...reportHandlers(engine, env),
+    ...frameHandlers(engine),
   };
 }
 

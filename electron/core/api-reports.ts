@@ -5,6 +5,7 @@ import type { AppApi, ExportDto, StationDto } from './api';
 import { apiArgs } from './api-schema';
 import { APP_VERSION } from './app-version';
 import type { Engine } from './engine';
+import { editCaptureTimes, previewCaptureTimes, undoCaptureTimeEdit } from './gallery/capture-times';
 import { listStations, updateStation, type StationSummary } from './gallery/stations';
 import { exportCamtrapDp } from './reports/camtrap-dp/export';
 import { exportSecr } from './reports/capture-history/secr';
@@ -23,6 +24,9 @@ import { getSetting } from './settings';
 type ReportMethods =
   | 'stations.list'
   | 'stations.update'
+  | 'stations.previewTime'
+  | 'stations.editTime'
+  | 'stations.undoTime'
   | 'exports.defaultFolder'
   | 'reports.match'
   | 'exports.csv'
@@ -36,6 +40,7 @@ function stationDto(s: StationSummary): StationDto {
 
 export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<AppApi, ReportMethods> {
   const ctx = engine.core;
+  const reviewer = () => reviewerName(getSetting(ctx, 'review.reviewer') || undefined, env);
   return {
     async 'stations.list'(input) {
       apiArgs('stations.list', input);
@@ -45,6 +50,15 @@ export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<App
       const { name, ...patch } = apiArgs('stations.update', input);
       const result = updateStation(ctx, name, patch);
       return { station: stationDto(result.station), photosOutsideOperation: result.photosOutsideOperation };
+    },
+    async 'stations.previewTime'(input) {
+      return previewCaptureTimes(ctx, apiArgs('stations.previewTime', input));
+    },
+    async 'stations.editTime'(input) {
+      return editCaptureTimes(ctx, apiArgs('stations.editTime', input), reviewer());
+    },
+    async 'stations.undoTime'(input) {
+      return undoCaptureTimeEdit(ctx, reviewer(), apiArgs('stations.undoTime', input).editId);
     },
     async 'exports.defaultFolder'(input) {
       apiArgs('exports.defaultFolder', input);
@@ -58,7 +72,7 @@ export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<App
       return writeMatchReport(ctx, scope, fileInFolder(folder, fileName), {
         overwrite,
         appVersion: APP_VERSION,
-        reviewerOfRecord: reviewerName(getSetting(ctx, 'review.reviewer') || undefined, env),
+        reviewerOfRecord: reviewer(),
       });
     },
     async 'exports.csv'(input) {
@@ -68,7 +82,7 @@ export function reportHandlers(engine: Engine, env: NodeJS.ProcessEnv): Pick<App
         kind === 'sightings'
           ? exportSightingsCsv(ctx, file, { overwrite, filter })
           : exportIndividualsCsv(ctx, file, { overwrite });
-      return { path: result.file, summary: `${result.rows} ${kind}`, warnings: [] };
+      return { path: result.file, summary: `${result.rows} ${kind}`, warnings: result.warnings };
     },
     async 'exports.camtrapDp'(input) {
       const { folder, overwrite, utcOffset } = apiArgs('exports.camtrapDp', input);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { VERDICT_VALUES } from './api';
+import { REVISIT_VERDICTS } from './gallery/decisions';
 import { parseInput } from './validate';
 
 const id = z.number().int().positive();
@@ -19,6 +20,23 @@ const outputFile = {
   overwrite: z.boolean().default(false),
 };
 const outputFolder = { folder: folderPath, overwrite: z.boolean().default(false) };
+
+const captureTimeRequest = z.strictObject({
+  scope: z.union([z.strictObject({ station: name }), z.strictObject({ folder: folderPath })]),
+  change: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('shift'),
+      by: z.string().max(100),
+      from: z.string().max(40).optional(),
+      to: z.string().max(40).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('set'),
+      start: z.string().max(40),
+      stepSeconds: z.number().int().min(0).max(86_400).optional(),
+    }),
+  ]),
+});
 
 /** Every method: its argument schema and whether it changes the gallery (the UI refreshes its views after those). */
 export const API_METHODS = {
@@ -37,6 +55,16 @@ export const API_METHODS = {
     input: z.strictObject({ detectionId: id, topK: z.number().int().min(1).max(50).optional() }),
     mutates: false,
   },
+  'review.revisit': {
+    input: z.strictObject({
+      verdicts: z
+        .array(z.enum(REVISIT_VERDICTS))
+        .min(1)
+        .default([...REVISIT_VERDICTS]),
+      limit: z.number().int().min(1).max(500).default(200),
+    }),
+    mutates: false,
+  },
   'decisions.record': {
     input: z.strictObject({
       detectionId: id,
@@ -44,10 +72,35 @@ export const API_METHODS = {
       individualId: id.optional(),
       newName: name.optional(),
       notes: z.string().max(5000).optional(),
+      /** Decide the detection's whole encounter as one (undone as one). */
+      encounter: z.boolean().default(false),
     }),
     mutates: true,
   },
   'decisions.undo': { input: z.strictObject({ decisionId: id }), mutates: true },
+  'detections.setFlank': {
+    input: z.strictObject({
+      detectionId: id,
+      flank: z.enum(['left', 'right', 'unknown']),
+      encounter: z.boolean().default(true),
+    }),
+    mutates: true,
+  },
+  'detections.restoreFlanks': {
+    input: z.strictObject({
+      changes: z
+        .array(
+          z.strictObject({
+            detectionId: id,
+            before: z.enum(['left', 'right', 'unknown']),
+            after: z.enum(['left', 'right', 'unknown']),
+          }),
+        )
+        .min(1)
+        .max(1000),
+    }),
+    mutates: true,
+  },
   'individuals.list': { input: empty, mutates: false },
   'individuals.get': { input: z.strictObject({ individual: individualRef }), mutates: false },
   'individuals.rename': { input: z.strictObject({ individual: individualRef, name }), mutates: true },
@@ -69,6 +122,7 @@ export const API_METHODS = {
     input: z.strictObject({
       reviewer: name.optional(),
       reviewCandidates: z.number().int().min(1).max(50).optional(),
+      encounterGapSeconds: z.number().int().min(0).max(3600).optional(),
       newIndividualThreshold: z.number().min(0).max(1).nullable().optional(),
     }),
     mutates: true,
@@ -119,6 +173,14 @@ export const API_METHODS = {
   'queue.retry': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
   'queue.cancel': { input: z.strictObject({ jobIds: z.array(id).max(10_000).optional() }), mutates: true },
   'stations.list': { input: empty, mutates: false },
+  'frames.empty': {
+    input: z.strictObject({
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    }),
+    mutates: false,
+  },
+  'frames.restore': { input: z.strictObject({ mediaId: id }), mutates: true },
   'stations.update': {
     // The patch itself is checked by the core (ranges, dates, latitude with longitude), with its own messages.
     input: z.strictObject({
@@ -130,6 +192,10 @@ export const API_METHODS = {
     }),
     mutates: true,
   },
+  // Camera clock fixes: times, offsets and ranges are checked by the core, with its own messages.
+  'stations.previewTime': { input: captureTimeRequest, mutates: false },
+  'stations.editTime': { input: captureTimeRequest, mutates: true },
+  'stations.undoTime': { input: z.strictObject({ editId: id.optional() }), mutates: true },
   'exports.defaultFolder': { input: empty, mutates: false },
   'reports.match': {
     input: z.strictObject({

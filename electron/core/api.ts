@@ -9,6 +9,12 @@ import type { API_METHODS } from './api-schema';
 
 export const VERDICT_VALUES = ['match', 'no-match', 'cant-tell', 'new-individual'] as const;
 
+/**
+ * What X means in every review door (the app's legend and `tigerid review`): none of the candidates shown is this
+ * animal. It records a no-match naming no individual; rejecting one named candidate is `tigerid decide … no-match <id>`.
+ */
+export const NO_MATCH_HELP = 'Not a match (none of these candidates)';
+
 export type ApiMethod = keyof typeof API_METHODS;
 export type ApiInput<M extends ApiMethod> = z.input<(typeof API_METHODS)[M]['input']>;
 
@@ -54,6 +60,8 @@ export interface ImportJobDto {
   imported: number;
   duplicates: number;
   detections: number;
+  /** Frames that showed only their camera's background: set aside, listed by 'frames.empty'. */
+  emptyFrames: number;
   failed: { path: string; code: string; message: string }[];
   error: string | null;
   startedAt: string;
@@ -73,9 +81,40 @@ export interface DetectionDto {
   flank: Flank;
 }
 
+/** One review item: an encounter (the frames of one station close in time), shown by its best frame. */
+export interface ReviewItemDto extends DetectionDto {
+  encounter: {
+    key: string;
+    /** The encounter's undecided detections, best first; the item's own detection is the first. */
+    frames: DetectionDto[];
+  };
+}
+
 export interface ReviewQueueDto {
+  /** Encounters waiting for review. */
   total: number;
-  items: DetectionDto[];
+  items: ReviewItemDto[];
+}
+
+/** Flanks a reviewer set, with what they were, so the change can be undone. */
+export interface FlankChangeDto {
+  detectionId: number;
+  before: Flank;
+  after: Flank;
+}
+
+/** A detection whose decision in force is can't tell or not a match: the review screen's "To revisit" list. */
+export interface RevisitItemDto extends DetectionDto {
+  decisionId: number;
+  verdict: 'cant-tell' | 'no-match';
+  reviewer: string;
+  decidedAt: string;
+}
+
+export interface RevisitListDto {
+  total: number;
+  /** Newest decision first. */
+  items: RevisitItemDto[];
 }
 
 export interface CandidateDto {
@@ -105,6 +144,8 @@ export interface DecisionDto {
   individualCode: string | null;
   reviewer: string;
   decidedAt: string;
+  /** Detections this decision settled: more than 1 when it was made on a whole encounter (undone as one). */
+  detectionsDecided: number;
 }
 
 export interface IndividualSummaryDto {
@@ -138,6 +179,8 @@ export interface SettingsDto {
   reviewCandidates: number;
   newIndividualThreshold: number | null;
   calibratedAt: string | null;
+  /** Frames of one station closer in time than this are one encounter (one review item, one decision). */
+  encounterGapSeconds: number;
 }
 
 export interface SecretStatusDto {
@@ -210,8 +253,47 @@ export interface StationDto {
   operationStart: string | null;
   operationEnd: string | null;
   photos: number;
+  /** Photos without a capture time, which the exports leave out until they get one. */
+  undatedPhotos: number;
   firstPhotoAt: string | null;
   lastPhotoAt: string | null;
+}
+
+/** Which frames a clock fix touches: a station's, or those imported from under a folder. */
+export type CaptureTimeScopeDto = { station: string } | { folder: string };
+
+/** A camera clock fix: a shift by an offset ("+1y", "-01:00:00"), or a time for frames that have none. */
+export type CaptureTimeChangeDto =
+  | { kind: 'shift'; by: string; from?: string; to?: string }
+  | { kind: 'set'; start: string; stepSeconds?: number };
+
+/** What a clock fix would do (preview) or did: frames changed, their first/last time before and after. */
+export interface CaptureTimePlanDto {
+  kind: 'shift' | 'set';
+  scope: string;
+  summary: string;
+  frames: number;
+  before: { first: string | null; last: string | null };
+  after: { first: string | null; last: string | null };
+  /** Changed frames whose new day lies outside their station's recorded operation dates. */
+  outsideOperation: number;
+  /** Frames in the scope that keep their time: no time to shift, outside the range, or already timed. */
+  unchanged: { withoutTime: number; outsideRange: number; withTime: number };
+}
+
+export interface CaptureTimeEditDto extends CaptureTimePlanDto {
+  editId: number;
+  reviewer: string;
+  madeAt: string;
+  undoneAt: string | null;
+}
+
+/** A frame set aside as empty: it showed only its camera's background (thumbnail: imagePaths.thumbnail). */
+export interface EmptyFrameDto {
+  mediaId: number;
+  file: string;
+  station: string | null;
+  capturedAt: string | null;
 }
 
 export interface ReportDto {
@@ -238,8 +320,11 @@ export interface ApiOutputs {
   'imports.cancel': ImportJobDto;
   'review.queue': ReviewQueueDto;
   'review.candidates': CandidatesDto;
+  'review.revisit': RevisitListDto;
   'decisions.record': DecisionDto;
   'decisions.undo': DecisionDto;
+  'detections.setFlank': FlankChangeDto[];
+  'detections.restoreFlanks': FlankChangeDto[];
   'individuals.list': IndividualSummaryDto[];
   'individuals.get': IndividualDetailDto;
   'individuals.rename': EditDto;
@@ -262,6 +347,11 @@ export interface ApiOutputs {
   'queue.cancel': { count: number };
   'stations.list': StationDto[];
   'stations.update': { station: StationDto; photosOutsideOperation: number };
+  'stations.previewTime': CaptureTimePlanDto;
+  'stations.editTime': CaptureTimeEditDto;
+  'stations.undoTime': CaptureTimeEditDto;
+  'frames.empty': { total: number; items: EmptyFrameDto[] };
+  'frames.restore': { mediaId: number; detections: number };
   'exports.defaultFolder': { folder: string };
   'reports.match': ReportDto;
   'exports.csv': ExportDto;

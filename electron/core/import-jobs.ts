@@ -51,6 +51,7 @@ export class ImportJobs {
         imported: 0,
         duplicates: 0,
         detections: 0,
+        emptyFrames: 0,
         failed: [],
         error: null,
         startedAt: this.ctx.now().toISOString(),
@@ -82,6 +83,7 @@ export class ImportJobs {
       dto.imported = result.import.imported;
       dto.duplicates = result.import.duplicates;
       dto.detections = result.analysis?.detections ?? 0;
+      dto.emptyFrames = result.analysis?.empty ?? 0;
       for (const f of result.analysis?.failed ?? []) {
         dto.failed.push({ path: f.file, code: f.error?.code ?? 'UNKNOWN', message: f.error?.message ?? '' });
       }

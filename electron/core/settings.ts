@@ -10,6 +10,11 @@ export const SETTINGS = {
   'review.reviewer': z.string().max(200).default(''),
   /** How many candidate individuals review shows (Wildbook's default is 12). */
   'review.candidates': z.number().int().min(1).max(100).default(12),
+  /**
+   * Frames of one station closer in time than this form one encounter (Camtrap DP's event): a burst, or an
+   * animal lingering in front of the camera. Review shows an encounter as one item and decides it as one.
+   */
+  'encounters.gapSeconds': z.number().int().min(0).max(3600).default(60),
   /** Padding added around a detector box before cropping, as a fraction of the box. */
   'detection.cropPadding': z.number().min(0).max(0.5).default(0.05),
   /** Gallery images verified geometrically per query, after the global shortlist. */

@@ -161,13 +161,17 @@ class ManifestTest(TempDirTest):
 
     def test_reads_the_shipped_manifest(self) -> None:
         manifest = inference.load_manifest(MODELS_DIR / "models.json")
-        self.assertEqual(manifest.ids, ["megadetector-v5a", "megadescriptor-l-384", "megadescriptor-t-224"])
+        self.assertEqual(
+            manifest.ids,
+            ["megadetector-v5a", "megadetector-v6-c", "megadescriptor-l-384", "megadescriptor-t-224"],
+        )
         small = manifest.entry("megadescriptor-t-224")
         self.assertEqual((small.task, small.file, small.dim), ("embed", "MegaDescriptor-T-224.onnx", 768))
         self.assertEqual(small.expected_input_shape(), ["batch", 3, 224, 224])
         detector = manifest.entry("megadetector-v5a")
         self.assertEqual((detector.task, detector.dim), ("detect", None))
         self.assertEqual(detector.expected_input_shape(), ["batch", 3, 1280, 1280])
+        self.assertEqual(manifest.entry("megadetector-v6-c").expected_input_shape(), ["batch", 3, 640, 640])
 
     def test_an_unknown_id_names_the_ids_the_manifest_lists(self) -> None:
         manifest = inference.load_manifest(self.manifest(entry()))

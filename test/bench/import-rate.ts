@@ -5,6 +5,7 @@ import { openCore } from '../../electron/core/context';
 import { loadAnalysisServices } from '../../electron/core/analysis/load-services';
 import { importAndAnalyse } from '../../electron/core/importing/import-and-analyse';
 import { importFolder } from '../../electron/core/importing/import-folder';
+import { cameraFrame, exifTimeAfter } from '../support/camera-frames';
 import { jpeg } from '../support/image-fixtures';
 import { tempDir } from '../support/temp-dir';
 import { SHARED_DATA } from '../support/shared-data';
@@ -15,8 +16,9 @@ import { SHARED_DATA } from '../support/shared-data';
  */
 export async function benchImportRate(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
-  const sets: { name: string; files: () => Promise<string[]> }[] = [
+  const sets: { name: string; files: () => Promise<string[]>; station?: string }[] = [
     { name: 'generated-2048x1536', files: () => generated(40) },
+    { name: 'camera-1920x1080', files: () => cameraFrames(30), station: 'Bench camera' },
   ];
   const atrw = join(SHARED_DATA, 'atrw-reid', 'images');
   if (existsSync(atrw)) {
@@ -34,10 +36,13 @@ export async function benchImportRate(): Promise<Record<string, unknown>> {
   for (const set of sets) {
     const files = await set.files();
     const baseline = await sharpBaseline(files);
-    const imported = await importRate(files, false);
-    const analysed = await importRate(files, true);
+    const decode = await sharpDecode(files);
+    const imported = await importRate(files, false, set.station);
+    const analysed = await importRate(files, true, set.station);
     results[set.name] = {
       images: files.length,
+      sharpFullDecodeImagesPerSecond: round(decode),
+      importAndAnalyseToSharpDecodeRatio: round(analysed / decode),
       sharpDecodeResizeImagesPerSecond: round(baseline),
       importImagesPerSecond: round(imported),
       importToSharpRatio: round(imported / baseline),
@@ -59,6 +64,42 @@ async function generated(count: number): Promise<string[]> {
   return files;
 }
 
+/**
+ * Full frames of one fixed camera, as an SD card gives them: the same scene behind every frame, an info strip, a
+ * striped animal at about a fifth of the frame width in two thirds of them, the rest empty, every third frame night
+ * infrared, one trigger every 20 minutes (EXIF times, which localisation needs).
+ */
+async function cameraFrames(count: number): Promise<string[]> {
+  const dir = tempDir('tigerid-bench-camera-');
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const animal =
+      i % 3 === 2
+        ? undefined
+        : { x: 0.05 + ((i * 0.137) % 0.7), y: 0.3 + ((i * 0.071) % 0.4), w: 0.2, h: 0.18 };
+    const file = join(dir.path, `IMG_${String(i).padStart(4, '0')}.JPG`);
+    const frame = await cameraFrame({
+      shot: i,
+      width: 1920,
+      height: 1080,
+      strip: 40,
+      infrared: i % 3 === 0,
+      takenAt: exifTimeAfter(i * 1200),
+      ...(animal ? { animal } : {}),
+    });
+    writeFileSync(file, frame);
+    files.push(file);
+  }
+  return files;
+}
+
+/** Full decode of each frame at its size: the least any import of these files costs. */
+async function sharpDecode(files: string[]): Promise<number> {
+  const start = performance.now();
+  for (const file of files) await sharp(file).rotate().raw().toBuffer();
+  return files.length / ((performance.now() - start) / 1000);
+}
+
 async function sharpBaseline(files: string[]): Promise<number> {
   const start = performance.now();
   for (const file of files) await sharp(file).rotate().resize(320, 320, { fit: 'inside' }).raw().toBuffer();
@@ -66,7 +107,7 @@ async function sharpBaseline(files: string[]): Promise<number> {
 }
 
 /** Images per second through import alone, or through import + analysis (whole-frame detection + stripes), as `tigerid import` does. */
-async function importRate(files: string[], analyse: boolean): Promise<number> {
+async function importRate(files: string[], analyse: boolean, station?: string): Promise<number> {
   const folder = tempDir('tigerid-bench-import-');
   const data = tempDir('tigerid-bench-data-');
   mkdirSync(join(folder.path, 'cam'), { recursive: true });
@@ -75,8 +116,9 @@ async function importRate(files: string[], analyse: boolean): Promise<number> {
   const services = analyse ? await loadAnalysisServices(core) : undefined;
   try {
     const start = performance.now();
-    if (services) await importAndAnalyse(core, services, { folder: folder.path });
-    else await importFolder(core, { folder: folder.path });
+    const options = { folder: folder.path, ...(station ? { station } : {}) };
+    if (services) await importAndAnalyse(core, services, options);
+    else await importFolder(core, options);
     return files.length / ((performance.now() - start) / 1000);
   } finally {
     await services?.close();

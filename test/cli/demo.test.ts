@@ -35,7 +35,7 @@ describe('tigerid demo', () => {
     ]);
     // The six other photos wait for the user in review.
     const review = await runCli(['review', '--data', join(out, 'gallery')], env, 'q\n');
-    expect(review.stdout).toContain('6 detection(s) to review.');
+    expect(review.stdout).toContain('6 encounter(s) to review (6 detection(s)).');
     // The user's own gallery is never touched.
     expect(existsSync(userGallery)).toBe(false);
   });

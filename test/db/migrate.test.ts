@@ -92,4 +92,36 @@ describe('gallery database', () => {
     ).toThrowError(/UNIQUE/);
     db.close();
   });
+
+  it('keeps camera clock corrections with each frame’s previous time, removed with the frame (0004)', () => {
+    const db = openGalleryDatabase(join(dir, 'g.sqlite'));
+    expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toContain('0004_capture_time_edits');
+    db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, captured_at, imported_at)
+             VALUES ('x', '/p', 'p', 1, 1, 1, 'jpeg', '2024-03-01T06:00:00', 'now')`);
+    db.exec(`INSERT INTO capture_time_edits (kind, payload, summary, reviewer, made_at)
+             VALUES ('shift', '{}', 'Shifted 1 frame', 'r', 'now')`);
+    db.exec(`INSERT INTO capture_time_edit_media (edit_id, media_id, previous_at, new_at)
+             VALUES (1, 1, '2023-03-01T06:00:00', '2024-03-01T06:00:00')`);
+    expect(() =>
+      db.exec(`INSERT INTO capture_time_edits (kind, payload, summary, reviewer, made_at)
+               VALUES ('rename', '{}', 's', 'r', 'now')`),
+    ).toThrowError(/CHECK constraint/);
+    db.exec('DELETE FROM media WHERE id = 1');
+    expect(db.prepare('SELECT COUNT(*) FROM capture_time_edit_media').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('records what analysis found in a frame (0005), and only animal, empty or unknown', () => {
+    const db = openGalleryDatabase(join(dir, 'g.sqlite'));
+    db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at)
+             VALUES ('x', '/p', 'p', 1, 1, 1, 'jpeg', 'now')`);
+    expect(db.prepare('SELECT content, strip_top, strip_bottom FROM media').get()).toEqual({
+      content: null,
+      strip_top: 0,
+      strip_bottom: 0,
+    });
+    db.exec("UPDATE media SET content = 'empty', strip_top = 0.02");
+    expect(() => db.exec("UPDATE media SET content = 'blank'")).toThrowError(/CHECK constraint/);
+    db.close();
+  });
 });

@@ -1,13 +1,13 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPaths } from '../../electron/core/data-paths';
 import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
 import { runCli } from '../support/run-cli';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
+import { withGallery } from './support/gallery-db';
 import { ensureRendererBuilt } from './support/renderer-build';
 import { candidateNames, rankOf, waitForReviewReady } from './support/review-page';
 import { startServe, type ServeProcess } from './support/serve';
@@ -48,14 +48,7 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
   const detection = new Map<string, number>();
   const individual = new Map<string, number>();
 
-  const db = <T>(read: (d: Database.Database) => T): T => {
-    const d = new Database(dataPaths(dataDir).database, { readonly: true, fileMustExist: true });
-    try {
-      return read(d);
-    } finally {
-      d.close();
-    }
-  };
+  const db = <T>(read: (d: Database.Database) => T): T => withGallery(dataDir, read);
   const decisionsOf = (tag: string): DecisionRow[] =>
     db(
       (d) =>
@@ -244,7 +237,7 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
         ).n,
     );
     expect(undecided).toBe(3);
-    await textMatches(page.locator('main .page-header-extra'), /3 detections to review/);
+    await textMatches(page.locator('main .page-header-extra'), /3 encounters to review/);
 
     // ---- Tab navigation: Gallery, then tiger 1's card, then back to the review screen.
     await tabTo(page, 'Gallery');

@@ -143,7 +143,7 @@ describe.skipIf(!HAS_ATRW)(
       await page.mouse.wheel(0, -600);
       await textMatches(page.locator('.zoom-level'), /^(?!100%)\d+%$/);
       await shoot(page, 'review-compare-zoomed');
-      await page.keyboard.press('r');
+      await page.keyboard.press('0');
       await textMatches(page.locator('.zoom-level'), /^100%$/);
 
       // Confirm the match with the keyboard: M when it is the selected (first) candidate, else its number.

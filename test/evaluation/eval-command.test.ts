@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EvaluationReport } from '../../electron/core/evaluation/run-evaluation';
 import { runCli } from '../support/run-cli';
 import { ATRW_DIR, ATRW_SKIP_REASON, HAS_ATRW } from '../support/shared-data';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
@@ -46,6 +48,51 @@ describe('tigerid eval', () => {
     expect(report.matcher).toMatch(/^builtin-stripes@/);
     const list = await runCli(['individuals', 'list', '--json', '--data', data]);
     expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it('fuses the frames of each query encounter, so an unidentifiable frame is carried by its burst', async () => {
+    // Each individual has two encounters of three frames; the query encounter's last frame shows no stripes (an
+    // empty patch of grass, as a face or rump frame gives the stripe matcher nothing).
+    const lines = ['individual_id,file,encounter'];
+    const blank = await sharp({
+      create: { width: 480, height: 320, channels: 3, background: { r: 107, g: 143, b: 78 } },
+    })
+      .jpeg()
+      .toBuffer();
+    for (let individual = 1; individual <= 10; individual++) {
+      mkdirSync(join(dir.path, 'bursts', `t${individual}`), { recursive: true });
+      for (let view = 0; view < 6; view++) {
+        const file = `bursts/t${individual}/v${view}.jpg`;
+        const photo =
+          view === 5
+            ? await sharp(blank)
+                .modulate({ brightness: 1 + individual / 100 })
+                .jpeg()
+                .toBuffer()
+            : await syntheticTigerPhoto(individual, view, 480, 320);
+        writeFileSync(join(dir.path, file), photo);
+        lines.push(`tiger-${individual},${file},enc-${view < 3 ? 1 : 2}`);
+      }
+    }
+    writeFileSync(join(dir.path, 'bursts.csv'), `${lines.join('\n')}\n`);
+    const result = await runCli([
+      'eval',
+      '--labels',
+      join(dir.path, 'bursts.csv'),
+      '--json',
+      '--data',
+      join(dir.path, 'd-bursts'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as EvaluationReport;
+    // 8 known individuals query their second encounter (3 frames each); 2 unknown ones query both.
+    expect(report.perEncounter?.knownEncounters).toBe(8);
+    expect(report.perEncounter?.encounters).toBe(8 + 4);
+    // The blank frames cannot be ranked right, the encounters they belong to can.
+    expect(report.rank1).toBeLessThanOrEqual(0.7);
+    expect(report.perEncounter?.rank1).toBe(1);
+    expect(report.confident.answers).toBeLessThanOrEqual(report.queries);
+    expect(report.perEncounter?.confident.precision).toBeGreaterThanOrEqual(report.confident.precision);
   });
 
   it('names the line of a broken labels file', async () => {

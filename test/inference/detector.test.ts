@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RawImage } from '../../electron/core/images/raw-image';
 import { detectAnimals, wholeFrameDetection, type Detection } from '../../electron/core/inference/detector';
-import type { Manifest } from '../../electron/core/inference/manifest';
+import {
+  bundledManifestPath,
+  loadManifest,
+  type DetectorEntry,
+  type Manifest,
+} from '../../electron/core/inference/manifest';
 import { OnnxEngine } from '../../electron/core/inference/onnx-engine';
 import { constantDetectorModel, constantYolov9DetectorModel } from '../support/onnx/test-models';
 import {
@@ -67,6 +72,36 @@ describe('detectAnimals', () => {
       await detectAnimals(engine, store, FRAME),
       `test-detector@${sha256(bytes).slice(0, 12)}`,
     );
+  });
+
+  it('runs the shipped MegaDetector v6 entry on its layout [1,7,N] and maps boxes back onto a portrait frame', async () => {
+    const shipped = loadManifest(bundledManifestPath()).models.find((m) => m.id === 'megadetector-v6-c');
+    if (shipped?.task !== 'detect') throw new Error('models.json has no megadetector-v6-c detector');
+    // The real entry's input and output spec; the published md5 and size belong to the real file, not this fixture.
+    const v6: DetectorEntry = { ...shipped, md5: undefined, size: null };
+    // 720×1280 into 640×640: scale 0.5, 140 px of padding left and right, so input (x,y) = original (x/2 + 140, y/2).
+    const portrait: RawImage = {
+      data: Buffer.alloc(720 * 1280 * 3, 90),
+      width: 720,
+      height: 1280,
+      channels: 3,
+    };
+    const bytes = constantYolov9DetectorModel(640, [
+      [240, 320, 100, 200, 1, 0.9, 0.05, 0.05], // an animal at original (100..300, 440..840)
+      [245, 320, 100, 200, 1, 0.7, 0.05, 0.05], // the same animal, weaker: suppressed by NMS
+      [140, 100, 40, 40, 1, 0.5, 0.1, 0.1], // an animal reaching into the left padding: clipped at x = 0
+      [400, 500, 60, 60, 1, 0.05, 0.1, 0.95], // a vehicle: not an animal
+      [500, 300, 20, 20, 1, 0.15, 0.1, 0.1], // below the 0.2 threshold
+    ]);
+    const { store } = testStore(join(temp.dir, 'models'), { version: 1, models: [v6] });
+    await store.importFile(writeBytes(temp.dir, 'md6.onnx', bytes), 'megadetector-v6-c');
+    const detections = await detectAnimals(engine, store, portrait);
+    expect(detections.map((d) => d.box)).toEqual([
+      { x: 100 / 720, y: 440 / 1280, w: 200 / 720, h: 400 / 1280 },
+      { x: 0, y: 160 / 1280, w: 40 / 720, h: 80 / 1280 },
+    ]);
+    expect(detections.map((d) => d.confidence)).toEqual([expect.closeTo(0.9, 6), expect.closeTo(0.5, 6)]);
+    expect(detections[0]?.detector).toBe(`megadetector-v6-c@${sha256(bytes).slice(0, 12)}`);
   });
 
   it('returns the whole frame, with no confidence, when no detector is installed', async () => {

@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../electron/core/errors';
-import { bundledManifestPath, loadManifest, parseManifest } from '../../electron/core/inference/manifest';
+import {
+  bundledManifestPath,
+  isDownloadable,
+  loadManifest,
+  parseManifest,
+} from '../../electron/core/inference/manifest';
 import { tempDir } from './support';
 
 const validDetector = {
@@ -27,6 +32,12 @@ const validDetector = {
   output: { format: 'yolov5-md', classes: ['animal', 'person', 'vehicle'] },
 };
 
+function findShipped(id: string) {
+  const entry = loadManifest(bundledManifestPath()).models.find((m) => m.id === id);
+  if (entry === undefined) throw new Error(`${id} is not in models/models.json`);
+  return entry;
+}
+
 function invalid(data: unknown): EngineError {
   try {
     parseManifest(data, 'm.json');
@@ -44,7 +55,12 @@ describe('model manifest', () => {
   it('ships MegaDetector v5a and both MegaDescriptors, honestly without url or hash', () => {
     const manifest = loadManifest(bundledManifestPath());
     const byId = Object.fromEntries(manifest.models.map((m) => [m.id, m]));
-    expect(Object.keys(byId)).toEqual(['megadetector-v5a', 'megadescriptor-l-384', 'megadescriptor-t-224']);
+    expect(Object.keys(byId)).toEqual([
+      'megadetector-v5a',
+      'megadetector-v6-c',
+      'megadescriptor-l-384',
+      'megadescriptor-t-224',
+    ]);
     const md = byId['megadetector-v5a'];
     expect(md?.task === 'detect' && md.output).toMatchObject({
       format: 'yolov5-md',
@@ -58,7 +74,47 @@ describe('model manifest', () => {
     expect(large?.licence).toMatch(/CC BY-NC 4\.0/);
     const tiny = byId['megadescriptor-t-224'];
     expect(tiny?.task === 'embed' && tiny.output.dim).toBe(768);
-    for (const m of manifest.models) expect([m.url, m.sha256]).toEqual([null, null]);
+    for (const m of manifest.models) {
+      if (m.id !== 'megadetector-v6-c')
+        expect([m.url, m.sha256, isDownloadable(m)]).toEqual([null, null, false]);
+    }
+  });
+
+  it('ships MegaDetector v6 (YOLOv9-c) as Zenodo publishes it: url, size and md5, sha256 recorded at install', () => {
+    const v6 = findShipped('megadetector-v6-c');
+    expect(v6).toMatchObject({
+      task: 'detect',
+      file: 'MDV6-yolov9-c.onnx',
+      url: 'https://zenodo.org/records/15398270/files/MDV6-yolov9-c.onnx?download=1',
+      size: 101437043,
+      md5: '3db7988385714066c1515dde6ab56e4c',
+      sha256: null,
+      licence: 'AGPL-3.0 (MegaDetector v6, Microsoft / PyTorch-Wildlife)',
+      input: { width: 640, height: 640, resize: 'letterbox', padValue: 114, layout: 'NCHW', scale: 1 / 255 },
+      output: { format: 'yolov9-md', classes: ['animal', 'person', 'vehicle'] },
+    });
+    expect(isDownloadable(v6)).toBe(true);
+  });
+
+  it('checks md5 (32 lowercase hex digits) and needs a size beside it', () => {
+    const md5 = '3db7988385714066c1515dde6ab56e4c';
+    const url = 'https://example.org/md.onnx';
+    expect(
+      invalid({ version: 1, models: [{ ...validDetector, md5: md5.toUpperCase(), size: 1 }] }).message,
+    ).toBe('Model manifest m.json is invalid: models[0].md5: must be 32 lowercase hex digits');
+    expect(invalid({ version: 1, models: [{ ...validDetector, url, md5 }] }).message).toBe(
+      'Model manifest m.json is invalid: models[0].size: must be set when md5 is (the download is checked against both)',
+    );
+    const parsed = parseManifest(
+      { version: 1, models: [{ ...validDetector, url, md5, size: 10 }] },
+      'm.json',
+    );
+    const entry = parsed.models[0];
+    expect(entry?.md5).toBe(md5);
+    expect(entry && isDownloadable(entry)).toBe(true);
+    expect(entry && isDownloadable({ ...entry, md5: undefined })).toBe(false);
+    expect(entry && isDownloadable({ ...entry, md5: undefined, sha256: 'a'.repeat(64) })).toBe(true);
+    expect(entry && isDownloadable({ ...entry, url: null })).toBe(false);
   });
 
   it('fills defaults (iou 0.45, padding 114, bilinear, weight 1)', () => {

@@ -41,8 +41,12 @@ describe('tigerid models / doctor', () => {
       // Each command line gets its own context, as each is its own `tigerid` run.
       const install = cliContext({ dataDir: data });
       expect(
-        await modelsCommand.run(install.ctx, { positionals: ['install', 'test-detector'], values }),
+        await modelsCommand.run(install.ctx, {
+          positionals: ['install', 'test-detector'],
+          values: { ...values, 'accept-licence': true },
+        }),
       ).toBeUndefined();
+      expect(install.io.stderr).toContain('Model "test-detector" is licensed under test fixture.');
       expect(install.io.stdout).toContain(
         `Installed test-detector (sha256 ${sha256(model)}, ${model.length} bytes)`,
       );

@@ -78,7 +78,7 @@ describe('identification pipeline (built-in stripe matcher)', () => {
     expect((await cli('import', folder)).code).toBe(0);
     const review = await runCli(['review', '--data', data], { TIGERID_REVIEWER: 'test-ranger' }, '1\nu\nn\n');
     expect(review.code, review.stderr).toBe(0);
-    expect(review.stdout).toMatch(/1 detection\(s\) to review/);
+    expect(review.stdout).toMatch(/1 encounter\(s\) to review \(1 detection\(s\)\)/);
     expect(review.stdout).toMatch(/recorded decision \d+ \(match\)/);
     expect(review.stdout).toMatch(/undid decision \d+/);
     expect(review.stdout).toMatch(/recorded decision \d+ \(new-individual\)/);

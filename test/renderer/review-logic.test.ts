@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { moveSelection, reviewActionFor } from '../../renderer/src/lib/keys';
+import { decidesOnPhoto, moveSelection, reviewActionFor } from '../../renderer/src/lib/keys';
+import { boxSourceLabel } from '../../renderer/src/lib/format';
 import { mergeOrder, nextAfter, reinsert } from '../../renderer/src/lib/queue-order';
 
 describe('reviewActionFor', () => {
@@ -10,7 +11,25 @@ describe('reviewActionFor', () => {
     expect(reviewActionFor({ key: 'c' })).toEqual({ kind: 'cant-tell' });
     expect(reviewActionFor({ key: 'N' })).toEqual({ kind: 'new-individual' });
     expect(reviewActionFor({ key: 'u' })).toEqual({ kind: 'undo' });
-    expect(reviewActionFor({ key: 'r' })).toEqual({ kind: 'reset-zoom' });
+    expect(reviewActionFor({ key: '0' })).toEqual({ kind: 'reset-zoom' });
+    expect(reviewActionFor({ key: 'S' })).toEqual({ kind: 'skip' });
+  });
+
+  it('sets the flank with L and R, and moves through the encounter frames with [ ] (or , .)', () => {
+    expect(reviewActionFor({ key: 'l' })).toEqual({ kind: 'flank', flank: 'left' });
+    expect(reviewActionFor({ key: 'R' })).toEqual({ kind: 'flank', flank: 'right' });
+    for (const key of [']', '.']) expect(reviewActionFor({ key })).toEqual({ kind: 'frame', delta: 1 });
+    for (const key of ['[', ',']) expect(reviewActionFor({ key })).toEqual({ kind: 'frame', delta: -1 });
+  });
+
+  it('makes exactly the decisions wait for the photo; skip, undo, selection and zoom never wait', () => {
+    const waits = (key: string) => {
+      const action = reviewActionFor({ key });
+      if (!action) throw new Error(`no action for ${key}`);
+      return decidesOnPhoto(action);
+    };
+    for (const key of ['m', '1', '9', 'x', 'c', 'n', 'l', 'r']) expect(waits(key), key).toBe(true);
+    for (const key of ['s', 'u', 'j', 'k', '0', '[', ']']) expect(waits(key), key).toBe(false);
   });
 
   it('maps 1–9 to the candidate at that rank (0-based index) and ignores 0 as a candidate', () => {
@@ -66,5 +85,17 @@ describe('queue order', () => {
     expect(reinsert([1, 3, 4], 2, 3)).toEqual([1, 2, 3, 4]);
     expect(reinsert([3, 4], 2, null)).toEqual([2, 3, 4]);
     expect(reinsert([1, 2, 3], 2, 3)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('boxSourceLabel', () => {
+  it('says how every kind of box was found', () => {
+    const label = (detector: string, confidence: number | null = null) =>
+      boxSourceLabel({ detector, confidence });
+    expect(label('megadetector-v6-c', 0.87)).toBe('87% sure it is an animal (megadetector-v6-c)');
+    expect(label('whole-frame')).toBe('Whole photo (no detector)');
+    expect(label('background')).toBe('Differs from the camera’s empty background');
+    expect(label('burst-motion')).toBe('Moved between the frames of its burst');
+    expect(label('camtrap-dp')).toBe('Box from an imported survey');
   });
 });

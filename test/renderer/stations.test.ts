@@ -21,6 +21,7 @@ const station = (patch: Partial<StationDto> = {}): StationDto => ({
   operationStart: null,
   operationEnd: null,
   photos: 4,
+  undatedPhotos: 0,
   firstPhotoAt: '2021-04-11T20:43:09',
   lastPhotoAt: '2021-04-13T06:02:00',
   ...patch,

@@ -81,7 +81,8 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     it('writes a valid package whose rows are the stations, every photo and the three standing decisions', async () => {
       const out = join(work.path, 'package');
       const summary = await exportCamtrapDp(core, out, { utcOffset: '+05:30', projectTitle: 'Corbett 2021' });
-      expect(summary).toEqual({ folder: out, deployments: 2, media: 10, observations: 3, warnings: [] });
+      // 3 sightings, and 2 events: photos 0 and 1 (Ridge, 1 s apart) are one encounter of T-0001.
+      expect(summary).toEqual({ folder: out, deployments: 2, media: 10, observations: 5, warnings: [] });
       expect(await validateCamtrapDp(out)).toEqual({ valid: true, errors: [] });
 
       // Capture times from the photos' EXIF (the standard's media.csv lists the same wall-clock times).
@@ -112,7 +113,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         photos.slice(6).map((p) => basename(p)),
       );
 
-      const observations = readTable(out, 'observations.csv');
+      const rows = readTable(out, 'observations.csv');
+      const observations = rows.filter((o) => o.observationLevel === 'media');
+      const events = rows.filter((o) => o.observationLevel === 'event');
       const common = {
         observationLevel: 'media',
         observationType: 'animal',
@@ -161,6 +164,14 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         observationTags: '',
         observationComments: 'scar, left ear',
       });
+      // Each sighting names its event; one event-level row per individual and event spans its frames.
+      expect(observations[0]?.eventID).not.toBe('');
+      expect(observations[1]?.eventID).toBe(observations[0]?.eventID);
+      expect(observations[2]?.eventID).not.toBe(observations[0]?.eventID);
+      expect(events.map((e) => [e.eventID, e.individualID, e.mediaID, e.eventStart, e.eventEnd])).toEqual([
+        [observations[0]?.eventID, 'T-0001', '', observations[0]?.eventStart, observations[1]?.eventStart],
+        [observations[2]?.eventID, 'T-0002', '', observations[2]?.eventStart, observations[2]?.eventStart],
+      ]);
 
       const descriptor = JSON.parse(readFileSync(join(out, 'datapackage.json'), 'utf8'));
       expect(descriptor.profile).toBe(
@@ -195,8 +206,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         samplingDesign: 'targeted',
         captureMethod: ['activityDetection'],
         individualAnimals: true,
-        observationLevel: ['media'],
+        observationLevel: expect.arrayContaining(['media', 'event']),
       });
+      expect(descriptor.project.observationLevel).toHaveLength(2);
       expect(descriptor.contributors).toEqual([
         { title: 'Test Ranger', role: 'contributor' },
         { title: 'Asha', role: 'contributor' },
@@ -224,8 +236,11 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       const out = join(work.path, 'one-tiger');
       const t2 = core.db.prepare("SELECT id FROM individuals WHERE code = 'T-0002'").pluck().get() as number;
       const summary = await exportCamtrapDp(core, out, { utcOffset: '+05:30', filter: { individualId: t2 } });
-      expect([summary.deployments, summary.media, summary.observations]).toEqual([2, 10, 1]);
-      expect(readTable(out, 'observations.csv').map((o) => o.individualID)).toEqual(['T-0002']);
+      expect([summary.deployments, summary.media, summary.observations]).toEqual([2, 10, 2]);
+      expect(readTable(out, 'observations.csv').map((o) => [o.observationLevel, o.individualID])).toEqual([
+        ['media', 'T-0002'],
+        ['event', 'T-0002'],
+      ]);
     });
 
     it('refuses a non-empty folder unless overwriting was allowed', async () => {
@@ -238,7 +253,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       await expect(
         exportCamtrapDp(core, out, { utcOffset: '+05:30', overwrite: true }),
       ).resolves.toMatchObject({
-        observations: 3,
+        observations: 5,
       });
       expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
     });
@@ -348,7 +363,15 @@ describe('exportCamtrapDp at survey scale', () => {
       const started = performance.now();
       const summary = await exportCamtrapDp(core, join(work.path, 'out'), { utcOffset: '+05:30' });
       const elapsed = performance.now() - started;
-      expect([summary.deployments, summary.media, summary.observations]).toEqual([20, 10_000, 10_000]);
+      expect([summary.deployments, summary.media]).toEqual([20, 10_000]);
+      const rows = readTable(join(work.path, 'out'), 'observations.csv');
+      const sightings = rows.filter((o) => o.observationLevel === 'media');
+      const events = rows.filter((o) => o.observationLevel === 'event');
+      expect(sightings).toHaveLength(10_000);
+      expect(summary.observations).toBe(10_000 + events.length);
+      const eventIds = new Set(sightings.map((o) => o.eventID));
+      expect(eventIds.has('')).toBe(false);
+      expect(events.every((e) => eventIds.has(e.eventID ?? ''))).toBe(true);
       // About 1.5 s on a quiet 2-core machine; the margin absorbs a loaded CI runner, not an O(n²) regression.
       expect(elapsed).toBeLessThan(8_000);
     } finally {

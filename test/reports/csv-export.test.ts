@@ -122,7 +122,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
 
     it('writes one row per standing sighting, every field as the gallery holds it', () => {
       const file = join(out.path, 'sightings.csv');
-      expect(exportSightingsCsv(core, file)).toEqual({ file, rows: 3 });
+      expect(exportSightingsCsv(core, file)).toEqual({ file, rows: 3, warnings: [] });
       const { header, rows } = readCsv(file);
       expect(header).toEqual([
         ...SIGHTING_HEADER_START,
@@ -238,7 +238,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
 
     it('writes one row per individual with counts, flanks, first/last seen and stations', () => {
       const file = join(out.path, 'individuals.csv');
-      expect(exportIndividualsCsv(core, file)).toEqual({ file, rows: 2 });
+      expect(exportIndividualsCsv(core, file)).toEqual({ file, rows: 2, warnings: [] });
       const { header, rows } = readCsv(file);
       expect(header).toEqual(['code', 'name', 'sightings', 'flanks', 'first_seen', 'last_seen', 'stations']);
       expect(rows).toEqual([
@@ -281,7 +281,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         positionals: ['csv', file],
         values: { station: 'North Ridge', from: '2021-04-11', to: '2021-04-11' },
       });
-      expect(JSON.parse(sightings.io.stdout)).toEqual({ file, rows: 2 });
+      expect(JSON.parse(sightings.io.stdout)).toEqual({ file, rows: 2, warnings: [] });
 
       const individuals = cliContext(core);
       await exportCommand.run(individuals.ctx, {
@@ -309,8 +309,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         positionals: ['camtrap-dp', folder],
         values: { 'utc-offset': '+07:00' },
       });
-      // 2 stations, the 10 photos taken there, one observation per standing sighting.
-      expect(JSON.parse(io.stdout)).toMatchObject({ folder, deployments: 2, media: 10, observations: 3 });
+      // 2 stations, the 10 photos taken there, one observation per standing sighting (3) and one event-level
+      // observation per individual and encounter (2).
+      expect(JSON.parse(io.stdout)).toMatchObject({ folder, deployments: 2, media: 10, observations: 5 });
       expect(readFileSync(join(folder, 'datapackage.json'), 'utf8')).toContain('"deployments"');
 
       await expect(

@@ -195,7 +195,7 @@ describe('secr capture histories', () => {
     expect(summary.flank).toBeUndefined();
     expect(summary.warnings).toEqual([
       'Station "Empty D" is left out: it has no usable operation dates (none recorded, no dated photos, or a recorded start after its last photo); set them on the Stations page or with "tigerid stations set "Empty D" --start DATE --end DATE".',
-      '1 sighting(s) left out: they have no capture time.',
+      '1 sighting was left out (a capture history places each sighting on a day): its frame of station "Ridge A" has no capture time; set it on the Stations page ("Fix clock") or with `tigerid stations set-time "Ridge A" --at YYYY-MM-DDThh:mm:ss`.',
       '1 sighting(s) left out: they belong to no station.',
       '1 sighting(s) left out: they fall outside the period.',
       '1 sighting(s) left out: they fall on a day their station was not operating (see "tigerid stations").',
@@ -245,7 +245,9 @@ describe('secr capture histories', () => {
       occasions: 3,
       files: ['captures.txt', 'traps.txt', 'README.txt'],
     });
-    expect(log.lines).toContain('warn: 1 sighting(s) left out: they have no capture time.');
+    expect(log.lines).toContain(
+      'warn: 1 sighting was left out (a capture history places each sighting on a day): its frame of station "Ridge A" has no capture time; set it on the Stations page ("Fix clock") or with `tigerid stations set-time "Ridge A" --at YYYY-MM-DDThh:mm:ss`.',
+    );
   });
 
   it('honours an explicit period and says when the last occasion is short', () => {

@@ -49,6 +49,7 @@ describe('stations', () => {
         operationStart: null,
         operationEnd: null,
         photos: 0,
+        undatedPhotos: 0,
         firstPhotoAt: null,
         lastPhotoAt: null,
       },
@@ -60,6 +61,7 @@ describe('stations', () => {
         operationStart: null,
         operationEnd: null,
         photos: 4,
+        undatedPhotos: 1,
         firstPhotoAt: '2024-03-02T10:00:00',
         lastPhotoAt: '2024-03-09T23:10:00',
       },
@@ -153,11 +155,11 @@ describe('stations', () => {
       expect(await stationsCommand.run(table.ctx, { positionals: [], values: {} })).toBeUndefined();
       const lines = table.io.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(
-        /^station\s+latitude\s+longitude\s+operated from\s+to\s+photos\s+first photo\s+last photo$/,
+        /^station\s+latitude\s+longitude\s+operated from\s+to\s+photos\s+no time\s+first photo\s+last photo$/,
       );
-      expect(lines[1]).toMatch(/^Bamboo Gully\s+-\s+-\s+-\s+-\s+0\s+-\s+-$/);
+      expect(lines[1]).toMatch(/^Bamboo Gully\s+-\s+-\s+-\s+-\s+0\s+0\s+-\s+-$/);
       expect(lines[2]).toMatch(
-        /^Ridge 2\s+-7\.25\s+112\.5\s+2024-03-01\s+-\s+4\s+2024-03-02T10:00:00\s+2024-03-09T23:10:00$/,
+        /^Ridge 2\s+-7\.25\s+112\.5\s+2024-03-01\s+-\s+4\s+1\s+2024-03-02T10:00:00\s+2024-03-09T23:10:00$/,
       );
 
       const json = cliContext(core, { json: true });

@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoreContext } from '../../electron/core/context';
 import { WHOLE_FRAME_DETECTOR, wholeFrameDetection } from '../../electron/core/inference/detector';
-import { importAndAnalyse } from '../../electron/core/importing/import-and-analyse';
+import { analysePending } from '../../electron/core/analysis/analyse-media';
+import { importFolder } from '../../electron/core/importing/import-folder';
 import { loadStripeMatcher } from '../../electron/core/matching/stripe-matcher';
 import { recordDecision } from '../../electron/core/gallery/decisions';
 import { SHARED_DATA } from './shared-data';
@@ -24,8 +25,9 @@ export interface SightingGallery {
 }
 
 /**
- * Imports real photos per station through the real import + analysis path (whole-frame detections, the
- * built-in stripe matcher), so reports and exports run on a gallery exactly as a user's would look.
+ * Imports real photos per station through the real import + analysis path (the built-in stripe matcher), so reports
+ * and exports run on a gallery as a user's would look. Each photo keeps one whole-frame detection (no localisation):
+ * these tests are about what reports and exports make of sightings; test/localisation covers finding the boxes.
  */
 export async function importStations(
   ctx: CoreContext,
@@ -43,10 +45,11 @@ export async function importStations(
     const folder = join(root, `station-${i}`);
     mkdirSync(folder, { recursive: true });
     for (const file of files) copyFileSync(file, join(folder, file.split('/').at(-1) ?? file));
-    const result = await importAndAnalyse(ctx, services, { folder, station });
-    if (result.import.failed.length > 0) {
-      throw new Error(`fixture import failed: ${JSON.stringify(result.import.failed)}`);
+    const imported = await importFolder(ctx, { folder, station });
+    if (imported.failed.length > 0) {
+      throw new Error(`fixture import failed: ${JSON.stringify(imported.failed)}`);
     }
+    await analysePending(ctx, services, { localise: false });
     const rows = ctx.db
       .prepare(
         `SELECT d.id AS detectionId, m.id AS mediaId, m.path AS file FROM detections d

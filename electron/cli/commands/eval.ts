@@ -60,6 +60,26 @@ export const evalCommand: Command = {
             ['new-individual threshold', f(report.newIndividualThreshold)],
             ['unknown called new', f(report.unknownCalledNew)],
             ['known called new', f(report.knownCalledNew)],
+            [
+              'confident answers: precision (share)',
+              `${f(report.confident.precision)} (${f(report.confident.share)})`,
+            ],
+            ...(report.perEncounter
+              ? [
+                  [
+                    'per encounter: rank-1 / rank-5',
+                    `${f(report.perEncounter.rank1)} / ${f(report.perEncounter.rank5)}`,
+                  ],
+                  [
+                    'per encounter: confident precision (share)',
+                    `${f(report.perEncounter.confident.precision)} (${f(report.perEncounter.confident.share)})`,
+                  ],
+                  [
+                    'encounters (known)',
+                    `${report.perEncounter.encounters} (${report.perEncounter.knownEncounters})`,
+                  ],
+                ]
+              : []),
             ['queries per second', report.queriesPerSecond.toFixed(2)],
             [
               'queries (known + unknown)',

@@ -46,6 +46,7 @@ function exportCsv(ctx: CliContext, target: string, values: Values): void {
   if (to !== undefined) filter.to = to;
   if (station !== undefined) filter.stationId = findStation(ctx.core(), station).id;
   const result = exportSightingsCsv(ctx.core(), target, { overwrite, filter });
+  for (const warning of result.warnings) ctx.log.warn(warning);
   if (ctx.json) return void ctx.out(`${JSON.stringify(result, null, 2)}\n`);
   ctx.out(`Wrote ${result.rows} sighting(s) to ${result.file}.\n`);
 }

@@ -78,7 +78,12 @@ export function analysisLine(analysis: PendingAnalysisSummary): string {
   const failed =
     analysis.failed.length > 0 ? `; ${analysis.failed.length} could not be analysed (listed above)` : '';
   const next = analysis.detections > 0 ? ' Next: "tigerid review".' : '';
-  return `Analysed ${analysis.analysed} image(s): ${analysis.detections} animal detection(s)${failed}.${next}`;
+  // Frames that showed only their camera's background: no detection, out of Review, listed in the app.
+  const empty =
+    analysis.empty > 0
+      ? `; ${analysis.empty} empty frame${analysis.empty === 1 ? '' : 's'} set aside (only the background)`
+      : '';
+  return `Analysed ${analysis.analysed} image(s): ${analysis.detections} animal detection(s)${empty}${failed}.${next}`;
 }
 
 /** One line that answers "did it work?": counts of every outcome, failures included. */

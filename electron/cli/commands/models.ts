@@ -1,12 +1,19 @@
+import { createInterface } from 'node:readline/promises';
 import { dataPaths } from '../../core/data-paths';
-import { bundledManifestPath, loadManifest } from '../../core/inference/manifest';
+import { licenceNotice } from '../../core/inference/licence-notice';
+import {
+  bundledManifestPath,
+  isDownloadable,
+  loadManifest,
+  type ModelEntry,
+} from '../../core/inference/manifest';
 import { ModelStore, type InstallResult } from '../../core/inference/model-store';
 import { UsageError, type CliContext, type Command, type ParsedArgs } from '../command';
 import { formatTable } from '../table';
 
 const USAGE = [
   'models list [--manifest FILE]',
-  'models install <id> [--manifest FILE]',
+  'models install <id> [--accept-licence | --yes] [--manifest FILE]',
   'models import <file.onnx> --as <id> [--manifest FILE]',
   'models verify [<id>...] [--manifest FILE]',
   'models remove <id> [--manifest FILE]',
@@ -29,11 +36,38 @@ function reportInstall(ctx: CliContext, store: ModelStore, result: InstallResult
   if (ctx.json) return void ctx.out(`${JSON.stringify({ ...result }, null, 2)}\n`);
   const verb = result.alreadyInstalled ? 'Already installed' : 'Installed';
   ctx.out(`${verb} ${record.id} (sha256 ${record.sha256}, ${record.size} bytes) at ${result.path}\n`);
-  if (store.entry(record.id).sha256 === null) {
+  const entry = store.entry(record.id);
+  if (entry.sha256 === null && entry.md5 !== undefined) {
+    ctx.out(
+      `The file matches the published md5 ${entry.md5}; its sha256 above is recorded as the model version.\n`,
+    );
+  } else if (entry.sha256 === null) {
     // The manifest pins no hash: tell the user how to pin the one they now trust.
     ctx.out(
       `The manifest pins no sha256 for ${record.id}; to pin this file set "sha256": "${record.sha256}".\n`,
     );
+  }
+}
+
+/**
+ * Shows the licence before anything is downloaded and asks for it to be accepted: on a terminal by a question,
+ * otherwise only by the flag (a script must not accept a licence by accident). False when the user declines.
+ */
+async function acceptLicence(ctx: CliContext, entry: ModelEntry, acceptedByFlag: boolean): Promise<boolean> {
+  for (const line of licenceNotice(entry)) ctx.err(`${line}\n`);
+  if (acceptedByFlag) return true;
+  if (!('isTTY' in ctx.stdin && ctx.stdin.isTTY === true)) {
+    throw new UsageError(
+      `standard input is not a terminal, so the licence of "${entry.id}" cannot be asked about: read it above and add --accept-licence (or --yes) to accept it`,
+    );
+  }
+  const rl = createInterface({ input: ctx.stdin, terminal: false });
+  try {
+    ctx.err('Accept this licence and download? [y/N] ');
+    const answer = await rl[Symbol.asyncIterator]().next();
+    return !answer.done && /^y(es)?$/i.test(String(answer.value).trim());
+  } finally {
+    rl.close();
   }
 }
 
@@ -52,6 +86,12 @@ export const modelsCommand: Command = {
       valueName: 'ID',
       description: 'model id the imported file is installed as (models import)',
     },
+    'accept-licence': {
+      type: 'boolean',
+      description:
+        "accept the model's licence without being asked (models install; needed when not on a terminal)",
+    },
+    yes: { type: 'boolean', short: 'y', description: 'same as --accept-licence' },
   },
   async run(ctx, args) {
     const [verb, ...rest] = args.positionals;
@@ -67,7 +107,7 @@ export const modelsCommand: Command = {
             sha256: m.installed?.sha256 ?? null,
             path: m.path,
             licence: m.entry.licence,
-            downloadable: m.entry.url !== null && m.entry.sha256 !== null,
+            downloadable: isDownloadable(m.entry),
             problem: m.problem ?? null,
           }));
           return void ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
@@ -91,6 +131,15 @@ export const modelsCommand: Command = {
         if (rest.length !== 1) throw new UsageError('"models install" needs exactly one model id');
         const id = rest[0] as string;
         const s = store();
+        const entry = s.entry(id);
+        // An entry that cannot be downloaded gets its explanation from install() without a pointless question.
+        if (isDownloadable(entry)) {
+          const byFlag = args.values['accept-licence'] === true || args.values.yes === true;
+          if (!(await acceptLicence(ctx, entry, byFlag))) {
+            ctx.err(`Not installed: the licence of "${id}" was not accepted.\n`);
+            return 1;
+          }
+        }
         const progress = ctx.progress(`Installing ${id}`);
         let result: InstallResult;
         try {

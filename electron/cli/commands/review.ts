@@ -1,21 +1,25 @@
 import { createInterface } from 'node:readline/promises';
 import { loadAnalysisServices } from '../../core/analysis/load-services';
-import { undecidedDetections, undoDecision, type DecisionRecord } from '../../core/gallery/decisions';
-import { decideWithScores } from '../../core/identification/decide';
+import { undoDecision, type DecisionRecord } from '../../core/gallery/decisions';
+import { undecidedEncounters } from '../../core/gallery/encounters';
+import { decideEncounter } from '../../core/identification/decide';
+import { fuseEncounterCandidates } from '../../core/identification/encounter-fusion';
 import { GalleryIndex } from '../../core/identification/gallery-index';
 import { identify, storedQueryFeatures, type Identification } from '../../core/identification/identify';
+import { NO_MATCH_HELP } from '../../core/api';
 import { isEngineError } from '../../core/errors';
 import type { Command } from '../command';
 import { formatIdentification } from '../identification-output';
 import { reviewerName } from '../../core/reviewer';
 
-const KEYS = `  1-9  match that candidate      n  new individual      x  not a match (the top candidate)
-  c    can't tell                s  skip                u  undo the last decision      q  quit
+// The same words as the app's keyboard legend, so X means one thing wherever a ranger reviews.
+const KEYS = `  1-9  Match that candidate      N  New individual      X  ${NO_MATCH_HELP}
+  C    Can't tell                S  Skip                U  Undo the last decision      Q  Quit
 `;
 
 /**
- * Walks the undecided detections in the terminal, best guess first. Answers are read line by line, so a
- * script can pipe them in as well.
+ * Walks the undecided encounters in the terminal (a burst of frames is one item: its frames' candidates fused, one
+ * decision for all, undone as one). Answers are read line by line, so a script can pipe them in as well.
  */
 export const reviewCommand: Command = {
   name: 'review',
@@ -23,7 +27,7 @@ export const reviewCommand: Command = {
     "Review undecided detections in the terminal: match, not a match, can't tell, new individual, undo",
   usage: ['review [--limit N]'],
   options: {
-    limit: { type: 'string', valueName: 'N', description: 'stop after N detections (default: all)' },
+    limit: { type: 'string', valueName: 'N', description: 'stop after N encounters (default: all)' },
     reviewer: {
       type: 'string',
       valueName: 'NAME',
@@ -34,7 +38,14 @@ export const reviewCommand: Command = {
     const core = ctx.core();
     const reviewer = reviewerName(values.reviewer, ctx.env);
     const limit = values.limit === undefined ? Infinity : Number(values.limit);
-    const queue = undecidedDetections(core, Number.isFinite(limit) ? limit : 100_000);
+    const queue = undecidedEncounters(core, Number.isFinite(limit) ? limit : 100_000).items.map((e) => ({
+      detectionId: e.detectionIds[0] as number,
+      frames: e.detectionIds,
+      file: core.db
+        .prepare('SELECT m.path FROM detections d JOIN media m ON m.id = d.media_id WHERE d.id = ?')
+        .pluck()
+        .get(e.detectionIds[0]) as string,
+    }));
     if (queue.length === 0) {
       ctx.out(
         'Nothing to review: every detection has a decision. Import more photos with "tigerid import <folder>".\n',
@@ -51,6 +62,32 @@ export const reviewCommand: Command = {
       return next.done ? undefined : String(next.value).trim().toLowerCase();
     };
     const history: DecisionRecord[] = [];
+    /** Every frame's candidates, fused: the frame that shows the animal best speaks for the encounter. */
+    const identifyEncounter = (frames: number[]): Identification | undefined => {
+      const results: Identification[] = [];
+      let failure: unknown;
+      for (const id of frames) {
+        try {
+          results.push(
+            identify(core, services, index, storedQueryFeatures(core, services, id), {
+              exclude: new Set(frames),
+            }),
+          );
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      const first = results[0];
+      if (!first) throw failure;
+      const candidates = fuseEncounterCandidates(results.map((r) => r.candidates));
+      const top = candidates[0];
+      return {
+        ...first,
+        candidates,
+        likelyNew: first.threshold === null || !top ? first.likelyNew : top.score < first.threshold,
+        modelVersions: Object.assign({}, ...results.map((r) => r.modelVersions)) as Record<string, string>,
+      };
+    };
     let decided = 0;
     /** Undoes this session's last decision; returns the queue position to show next. */
     const undoLast = (current: number): number => {
@@ -59,14 +96,17 @@ export const reviewCommand: Command = {
         ctx.out('  nothing to undo in this session.\n');
         return current;
       }
-      undoDecision(core, last.id, reviewer);
       decided--;
-      ctx.out(`  undid decision ${last.id}; back to detection ${last.detectionId}.\n`);
+      const undone = undoDecision(core, last.id, reviewer);
+      ctx.out(
+        `  undid decision ${last.id}${undone.batchSize > 1 ? ` and its encounter (${undone.batchSize} frames)` : ''}; back to detection ${last.detectionId}.\n`,
+      );
       const back = queue.findIndex((q) => q.detectionId === last.detectionId);
       return back >= 0 ? back : current;
     };
     try {
-      ctx.out(`${queue.length} detection(s) to review.\n${KEYS}`);
+      const detections = queue.reduce((n, q) => n + q.frames.length, 0);
+      ctx.out(`${queue.length} encounter(s) to review (${detections} detection(s)).\n${KEYS}`);
       for (let i = 0; ; i++) {
         const item = queue[i];
         if (!item) {
@@ -79,28 +119,25 @@ export const reviewCommand: Command = {
           i = undoLast(i) - 1;
           continue;
         }
+        const heading = `\n[${i + 1}/${queue.length}] detection ${item.detectionId}  ${item.file}${item.frames.length > 1 ? `  (encounter of ${item.frames.length} frames, one decision for all)` : ''}\n`;
         let result: Identification | undefined;
         try {
-          result = identify(core, services, index, storedQueryFeatures(core, services, item.detectionId), {
-            exclude: new Set([item.detectionId]),
-          });
+          result = identifyEncounter(item.frames);
         } catch (error) {
           if (!isEngineError(error)) throw error;
-          ctx.out(
-            `\n[${i + 1}/${queue.length}] detection ${item.detectionId}  ${item.file}\n${error.message}\n`,
-          );
+          ctx.out(`${heading}${error.message}\n`);
         }
-        if (result)
-          ctx.out(
-            `\n[${i + 1}/${queue.length}] detection ${item.detectionId}  ${item.file}\n${formatIdentification(result)}`,
-          );
+        if (result) ctx.out(`${heading}${formatIdentification(result)}`);
         const answer = await ask('decision> ');
         if (answer === undefined || answer === 'q') break;
-        const decide = (input: Parameters<typeof decideWithScores>[3]) => {
-          const record = decideWithScores(core, services, index, input, result);
+        const decide = (input: Parameters<typeof decideEncounter>[3]) => {
+          const [record, ...rest] = decideEncounter(core, services, index, input, result);
+          if (!record) return;
           history.push(record);
           decided++;
-          ctx.out(`  recorded decision ${record.id} (${record.verdict}).\n`);
+          ctx.out(
+            `  recorded decision ${record.id} (${record.verdict})${rest.length > 0 ? ` for all ${rest.length + 1} frames` : ''}.\n`,
+          );
         };
         const pick = /^[1-9]$/.test(answer) ? result?.candidates[Number(answer) - 1] : undefined;
         if (pick)
@@ -113,15 +150,8 @@ export const reviewCommand: Command = {
         else if (answer === 'n')
           decide({ detectionId: item.detectionId, verdict: 'new-individual', reviewer });
         else if (answer === 'c') decide({ detectionId: item.detectionId, verdict: 'cant-tell', reviewer });
-        else if (answer === 'x') {
-          const top = result?.candidates[0];
-          decide({
-            detectionId: item.detectionId,
-            verdict: 'no-match',
-            ...(top ? { individual: top.individualId } : {}),
-            reviewer,
-          });
-        } else if (answer === 'u') {
+        else if (answer === 'x') decide({ detectionId: item.detectionId, verdict: 'no-match', reviewer });
+        else if (answer === 'u') {
           i = undoLast(i) - 1;
         } else if (answer !== 's') {
           ctx.out(`  "${answer}" is not a key here.\n${KEYS}`);

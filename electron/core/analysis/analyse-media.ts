@@ -7,7 +7,13 @@ import type { RawImage } from '../images/raw-image';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from '../matching/stripe-matcher';
 import type { ProgressListener } from '../progress';
 import { getSetting } from '../settings';
-import type { Detection } from '../inference/detector';
+import { WHOLE_FRAME_DETECTOR, type Detection } from '../inference/detector';
+import { localisePending } from '../localisation/localise-pending';
+import {
+  wholeFrameWithoutStrip,
+  type FrameContent,
+  type LocalisedFrame,
+} from '../localisation/localise-frames';
 import { embedJobKey } from '../queue/embed-payload';
 import { enqueueJob } from '../queue/job-store';
 import type { AnalysisServices } from './services';
@@ -19,6 +25,11 @@ interface MediaRow {
   id: number;
   path: string;
   path_raw: Buffer | null;
+}
+
+interface PendingRow extends MediaRow {
+  strip_top: number;
+  strip_bottom: number;
 }
 
 /** One animal of a frame with everything the matchers know about it. */
@@ -38,6 +49,8 @@ export interface AnalysisOutcome {
   mediaId: number;
   file: string;
   detections: number;
+  /** Set when the frame showed only its camera's background: no detection, set aside as empty. */
+  empty?: true;
   error?: { code: string; message: string };
 }
 
@@ -50,24 +63,49 @@ export async function readMediaFile(row: { path: string; path_raw: Buffer | null
  * Detects the animals of one frame, crops each and describes it with the stripe matcher and every installed
  * re-identification model; stores detections and embeddings in one transaction. Running it again on an
  * analysed frame does nothing, so an interrupted analysis simply resumes.
+ *
+ * `localised` is what localisation found in the frame when no detector is installed (see analysePending): its
+ * boxes replace the whole-frame detection, and an empty frame is stored with no detection at all.
  */
 export async function analyseMedia(
   ctx: CoreContext,
   services: AnalysisServices,
   mediaId: number,
+  localised?: LocalisedFrame,
 ): Promise<AnalysisOutcome> {
   const row = ctx.db
-    .prepare('SELECT id, path, path_raw FROM media WHERE id = ? AND analysed_at IS NULL')
-    .get(mediaId) as MediaRow | undefined;
+    .prepare(
+      'SELECT id, path, path_raw, strip_top, strip_bottom FROM media WHERE id = ? AND analysed_at IS NULL',
+    )
+    .get(mediaId) as PendingRow | undefined;
   if (!row) return { mediaId, file: '', detections: 0 };
+  const strip = localised?.strip ?? { top: row.strip_top, bottom: row.strip_bottom };
+  if (localised?.content === 'empty') {
+    storeAnalysis(ctx, services, mediaId, [], null, { content: 'empty', strip });
+    return { mediaId, file: row.path, detections: 0, empty: true };
+  }
   try {
     const { image } = await decodeImage(await readMediaFile(row), { maxSide: ANALYSIS_MAX_SIDE });
+    const known = knownDetections(ctx, mediaId);
+    const wholeFrame = known.length === 0 && services.detector.id === WHOLE_FRAME_DETECTOR;
+    // Without a detector the frame (less the camera's info strip, where one was found) is the detection.
+    const animals =
+      localised?.detections ??
+      (wholeFrame && (strip.top > 0 || strip.bottom > 0) ? [wholeFrameWithoutStrip(strip)] : undefined);
     const crops = await describeAnimals(ctx, services, image, {
       deferRemote: services.queue !== undefined,
-      known: knownDetections(ctx, mediaId),
+      known,
+      ...(animals ? { animals } : {}),
     });
-    storeAnalysis(ctx, services, mediaId, crops, null);
-    return { mediaId, file: row.path, detections: crops.length };
+    const content: FrameContent =
+      localised?.content ?? (wholeFrame ? 'unknown' : crops.length > 0 ? 'animal' : 'empty');
+    storeAnalysis(ctx, services, mediaId, crops, null, { content, strip });
+    return {
+      mediaId,
+      file: row.path,
+      detections: crops.length,
+      ...(content === 'empty' ? { empty: true } : {}),
+    };
   } catch (error) {
     const code = isEngineError(error) ? error.code : 'INFERENCE_FAILED';
     const message = messageOf(error);
@@ -98,13 +136,17 @@ function knownDetections(ctx: CoreContext, mediaId: number): (Detection & { dete
   }));
 }
 
-/** The crop the matchers describe: the box plus the configured padding (none for a whole-frame detection). */
+/**
+ * The crop the matchers describe: the box plus the configured padding (none for a whole-frame detection). Boxes
+ * found by localisation (background, burst motion) carry no confidence either, but are tight boxes like a
+ * detector's, so they get the padding too.
+ */
 export function detectionCrop(
   ctx: CoreContext,
   image: RawImage,
-  animal: Pick<Detection, 'box' | 'confidence'>,
+  animal: Pick<Detection, 'box' | 'detector'>,
 ): RawImage {
-  const padding = animal.confidence === null ? 0 : getSetting(ctx, 'detection.cropPadding');
+  const padding = animal.detector === WHOLE_FRAME_DETECTOR ? 0 : getSetting(ctx, 'detection.cropPadding');
   return cropRaw(image, animal.box, padding);
 }
 
@@ -112,10 +154,10 @@ export function detectionCrop(
 export async function storedDetectionCrop(ctx: CoreContext, detectionId: number): Promise<RawImage> {
   const row = ctx.db
     .prepare(
-      `SELECT m.path, m.path_raw, d.box_x, d.box_y, d.box_w, d.box_h, d.confidence
+      `SELECT m.path, m.path_raw, d.box_x, d.box_y, d.box_w, d.box_h, d.detector
          FROM detections d JOIN media m ON m.id = d.media_id WHERE d.id = ?`,
     )
-    .get(detectionId) as (Omit<MediaRow, 'id'> & BoxColumns & { confidence: number | null }) | undefined;
+    .get(detectionId) as (Omit<MediaRow, 'id'> & BoxColumns & { detector: string }) | undefined;
   if (!row) throw new EngineError('NOT_FOUND', `No detection ${detectionId} in the gallery`);
   let bytes: Buffer;
   try {
@@ -132,7 +174,7 @@ export async function storedDetectionCrop(ctx: CoreContext, detectionId: number)
   }
   const { image } = await decodeImage(bytes, { maxSide: ANALYSIS_MAX_SIDE });
   const box = boxOf(row);
-  return detectionCrop(ctx, image, { box, confidence: row.confidence });
+  return detectionCrop(ctx, image, { box, detector: row.detector });
 }
 
 /** Detects the animals of a decoded frame and describes each crop; stores nothing. */
@@ -143,6 +185,8 @@ export async function describeAnimals(
   options: {
     deferRemote?: boolean;
     known?: (Detection & { detectionId: number })[];
+    /** Animals already found (by localisation): described instead of running the detector. */
+    animals?: Detection[];
     /**
      * Where a remote model cannot answer now (Modal unreachable, not set up): called instead of failing, and the
      * animal is described without that model. For answers given on the spot, which cannot wait in the queue.
@@ -153,7 +197,7 @@ export async function describeAnimals(
   const animals: (Detection & { detectionId?: number })[] =
     options.known !== undefined && options.known.length > 0
       ? options.known
-      : await services.detector.detect(image);
+      : (options.animals ?? (await services.detector.detect(image)));
   const results: DescribedAnimal[] = [];
   for (const { detectionId, ...animal } of animals) {
     const crop = detectionCrop(ctx, image, animal);
@@ -205,6 +249,7 @@ function storeAnalysis(
   mediaId: number,
   crops: DescribedAnimal[],
   error: string | null,
+  found?: { content: FrameContent; strip: { top: number; bottom: number } },
 ): void {
   const now = ctx.now().toISOString();
   const insertDetection = ctx.db.prepare(
@@ -217,8 +262,11 @@ function storeAnalysis(
   ctx.db.transaction(() => {
     // Another process may have analysed the frame meanwhile: the first one wins, nothing is doubled.
     const claimed = ctx.db
-      .prepare('UPDATE media SET analysed_at = ?, analysis_error = ? WHERE id = ? AND analysed_at IS NULL')
-      .run(now, error, mediaId);
+      .prepare(
+        `UPDATE media SET analysed_at = ?, analysis_error = ?, content = ?, strip_top = ?, strip_bottom = ?
+          WHERE id = ? AND analysed_at IS NULL`,
+      )
+      .run(now, error, found?.content ?? null, found?.strip.top ?? 0, found?.strip.bottom ?? 0, mediaId);
     if (claimed.changes === 0) return;
     for (const crop of crops) {
       const { box, confidence } = crop.animal;
@@ -232,7 +280,8 @@ function storeAnalysis(
               box.w,
               box.h,
               confidence,
-              services.detector.id,
+              // How this box was found: the detector's id, or background / burst-motion / whole-frame.
+              crop.animal.detector,
               crop.stripes === null ? 0 : null,
               now,
             );
@@ -273,24 +322,45 @@ function storeAnalysis(
 export interface PendingAnalysisSummary {
   analysed: number;
   detections: number;
+  /** Frames that showed only their camera's background: set aside, no detection (tigerid empties). */
+  empty: number;
   failed: AnalysisOutcome[];
 }
 
-/** Analyses every imported frame not analysed yet, oldest first; stops between frames when aborted. */
+/**
+ * Analyses every imported frame not analysed yet, oldest first; stops between frames when aborted.
+ *
+ * With `localise` and no detector installed, the frames are first localised against the other frames of their
+ * camera (background model, burst motion): animals get boxes and frames with only the background are set aside
+ * as empty. Without it (evaluation on single crops) every frame is one whole-frame detection, as before.
+ */
 export async function analysePending(
   ctx: CoreContext,
   services: AnalysisServices,
-  hooks: { onProgress?: ProgressListener; signal?: AbortSignal; mediaIds?: number[] } = {},
+  hooks: {
+    onProgress?: ProgressListener;
+    signal?: AbortSignal;
+    mediaIds?: number[];
+    localise?: boolean;
+  } = {},
 ): Promise<PendingAnalysisSummary> {
   const ids =
     hooks.mediaIds ??
     (ctx.db.prepare('SELECT id FROM media WHERE analysed_at IS NULL ORDER BY id').pluck().all() as number[]);
-  const summary: PendingAnalysisSummary = { analysed: 0, detections: 0, failed: [] };
+  const summary: PendingAnalysisSummary = { analysed: 0, detections: 0, empty: 0, failed: [] };
+  const localised =
+    hooks.localise === true && services.detector.id === WHOLE_FRAME_DETECTOR
+      ? await localisePending(ctx, ids, {
+          ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+        })
+      : new Map<number, LocalisedFrame>();
   for (const [i, id] of ids.entries()) {
     if (hooks.signal?.aborted) break;
-    const outcome = await analyseMedia(ctx, services, id);
+    const outcome = await analyseMedia(ctx, services, id, localised.get(id));
     if (outcome.error) summary.failed.push(outcome);
     else summary.analysed++;
+    if (outcome.empty) summary.empty++;
     summary.detections += outcome.detections;
     hooks.onProgress?.({ phase: 'analyse', done: i + 1, total: ids.length, unit: 'images' });
   }

@@ -7,7 +7,9 @@ import { openCore } from '../context';
 import { EngineError } from '../errors';
 import { recordDecision } from '../gallery/decisions';
 import { calibrateNewIndividual } from '../identification/calibrate';
+import { fuseEncounterCandidates } from '../identification/encounter-fusion';
 import { GalleryIndex } from '../identification/gallery-index';
+import type { Candidate } from '../identification/identify';
 import { identifyImageFile, type AnimalIdentification } from '../identification/identify-image';
 import { importFolder } from '../importing/import-folder';
 import type { Logger } from '../log';
@@ -37,6 +39,13 @@ export interface EvaluationReport {
   unknownCalledNew: number;
   /** Share of known queries wrongly called new at the threshold. */
   knownCalledNew: number;
+  /** Of the queries the app calls a known individual (top score at or above the threshold), how many are right. */
+  confident: ConfidentAnswers;
+  /**
+   * The same queries grouped by encounter (labels' `encounter` column, per individual), each encounter's frames
+   * fused as the app fuses them; null when the labels give no encounters.
+   */
+  perEncounter: EncounterFigures | null;
   queriesPerSecond: number;
   queries: number;
   knownQueries: number;
@@ -50,7 +59,35 @@ export interface EvaluationReport {
   seconds: { galleryBuild: number; calibration: number; queries: number };
 }
 
+export interface ConfidentAnswers {
+  /** Queries called a known individual. */
+  answers: number;
+  /** Share of all queries called a known individual. */
+  share: number;
+  /** Share of those answers that name the right individual (an unknown query called known is wrong). */
+  precision: number;
+}
+
+export interface EncounterFigures {
+  encounters: number;
+  knownEncounters: number;
+  rank1: number;
+  rank5: number;
+  confident: ConfidentAnswers;
+}
+
+interface QueryOutcome {
+  /** The individual and encounter the query belongs to (its file when the labels give no encounter). */
+  encounterKey: string;
+  /** Gallery individual id of the truth; undefined for an unknown individual. */
+  truth: number | undefined;
+  known: boolean;
+  candidates: Candidate[];
+}
+
 const REVIEWER = 'tigerid-eval';
+/** Candidates kept per query: enough for rank-5 and for fusing an encounter's frames. */
+const QUERY_TOP_K = 12;
 
 /**
  * Runs the protocol of EVALUATION.md: builds a gallery from the gallery images exactly as the app does (import,
@@ -103,13 +140,14 @@ export async function runEvaluation(
     let rank1 = 0;
     let rank5 = 0;
     const failedQueries: EvaluationReport['failedQueries'] = [];
+    const outcomes: QueryOutcome[] = [];
     const queryStart = performance.now();
     for (const [i, { q, known }] of queries.entries()) {
       if (options.signal?.aborted) throw new EngineError('CONFLICT', 'Evaluation cancelled.');
       let result: AnimalIdentification | undefined;
       try {
         const animals = await identifyImageFile(core, services, index, q.file, {
-          topK: 5,
+          topK: QUERY_TOP_K,
           withDetections: true,
         });
         result = animals.sort((a, b) => (b.candidates[0]?.score ?? 0) - (a.candidates[0]?.score ?? 0))[0];
@@ -117,9 +155,15 @@ export async function runEvaluation(
         failedQueries.push({ file: q.relativeFile, reason: (error as Error).message });
       }
       const top = result?.candidates[0]?.score ?? 0;
+      const truth = known ? individualOf.get(q.individualId) : undefined;
+      outcomes.push({
+        encounterKey: `${q.individualId}\u0000${q.encounter ?? q.relativeFile}`,
+        truth,
+        known,
+        candidates: result?.candidates ?? [],
+      });
       if (known) {
         knownTop.push(top);
-        const truth = individualOf.get(q.individualId);
         const ranked = result?.candidates.map((c) => c.individualId) ?? [];
         if (truth !== undefined && ranked[0] === truth) rank1++;
         if (truth !== undefined && ranked.slice(0, 5).includes(truth)) rank5++;
@@ -140,6 +184,8 @@ export async function runEvaluation(
       newIndividualThreshold: t,
       unknownCalledNew: unknownTop.filter((s) => s < t).length / Math.max(unknownTop.length, 1),
       knownCalledNew: knownTop.filter((s) => s < t).length / knownTop.length,
+      confident: confidentAnswers(outcomes, t),
+      perEncounter: queries.some(({ q }) => q.encounter !== null) ? encounterFigures(outcomes, t) : null,
       queriesPerSecond: queries.length / querySeconds,
       queries: queries.length,
       knownQueries: knownTop.length,
@@ -156,6 +202,41 @@ export async function runEvaluation(
     core.close();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Precision of the answers the app gives with confidence: a top candidate at or above the threshold. */
+function confidentAnswers(outcomes: readonly QueryOutcome[], threshold: number): ConfidentAnswers {
+  const answered = outcomes.filter((o) => (o.candidates[0]?.score ?? 0) >= threshold);
+  const right = answered.filter((o) => o.known && o.candidates[0]?.individualId === o.truth).length;
+  return {
+    answers: answered.length,
+    share: answered.length / Math.max(outcomes.length, 1),
+    precision: answered.length === 0 ? Number.NaN : right / answered.length,
+  };
+}
+
+/** Rank-1/5 and confident precision with each encounter's query frames fused into one answer. */
+function encounterFigures(outcomes: readonly QueryOutcome[], threshold: number): EncounterFigures {
+  const groups = new Map<string, QueryOutcome[]>();
+  for (const outcome of outcomes) {
+    const group = groups.get(outcome.encounterKey) ?? [];
+    group.push(outcome);
+    groups.set(outcome.encounterKey, group);
+  }
+  const fused: QueryOutcome[] = [...groups.values()].map((frames) => ({
+    ...(frames[0] as QueryOutcome),
+    candidates: fuseEncounterCandidates(frames.map((f) => f.candidates)),
+  }));
+  const known = fused.filter((e) => e.known);
+  const ranked = (e: QueryOutcome, k: number) =>
+    e.truth !== undefined && e.candidates.slice(0, k).some((c) => c.individualId === e.truth);
+  return {
+    encounters: fused.length,
+    knownEncounters: known.length,
+    rank1: known.filter((e) => ranked(e, 1)).length / Math.max(known.length, 1),
+    rank5: known.filter((e) => ranked(e, 5)).length / Math.max(known.length, 1),
+    confident: confidentAnswers(fused, threshold),
+  };
 }
 
 function pick(options: EvaluationOptions): { onProgress?: ProgressListener; signal?: AbortSignal } {

@@ -33,6 +33,8 @@ const decisionInput = z
     candidates: z.array(shownCandidate).max(20).default([]),
     reviewer: z.string().trim().min(1).max(200),
     notes: z.string().max(5000).optional(),
+    /** The first decision of the encounter decision this one belongs to: the batch undoes as one. */
+    batchId: z.number().int().positive().optional(),
   })
   .strict()
   .refine((d) => d.verdict !== 'match' || d.individual !== undefined, {
@@ -50,6 +52,7 @@ interface DecisionRow {
   reviewer: string;
   decided_at: string;
   undone_at: string | null;
+  batch_id: number | null;
 }
 
 function toRecord(r: DecisionRow): DecisionRecord {
@@ -88,8 +91,8 @@ export function recordDecision(ctx: CoreContext, input: DecisionInput): Decision
     const decidedAt = ctx.now().toISOString();
     const result = ctx.db
       .prepare(
-        `INSERT INTO decisions (detection_id, verdict, individual_id, scores, model_versions, candidates, reviewer, notes, decided_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO decisions (detection_id, verdict, individual_id, scores, model_versions, candidates, reviewer, notes, decided_at, batch_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.detectionId,
@@ -101,6 +104,7 @@ export function recordDecision(ctx: CoreContext, input: DecisionInput): Decision
         d.reviewer,
         d.notes ?? null,
         decidedAt,
+        d.batchId ?? null,
       );
     return {
       id: Number(result.lastInsertRowid),
@@ -114,13 +118,18 @@ export function recordDecision(ctx: CoreContext, input: DecisionInput): Decision
 }
 
 /**
- * Undoes a decision: the row stays as evidence, marked undone. An individual created by an undone new-individual
- * decision is retired when nothing else is assigned to it.
+ * Undoes a decision: the row stays as evidence, marked undone. A decision made on a whole encounter undoes with all
+ * the other decisions of its batch. An individual created by an undone new-individual decision is retired when
+ * nothing else is assigned to it.
  */
-export function undoDecision(ctx: CoreContext, decisionId: number, reviewer: string): DecisionRecord {
+export function undoDecision(
+  ctx: CoreContext,
+  decisionId: number,
+  reviewer: string,
+): DecisionRecord & { batchSize: number } {
   parseInput(z.number().int().positive(), decisionId, 'decision id');
   parseInput(z.string().trim().min(1), reviewer, 'reviewer');
-  return ctx.db.transaction((): DecisionRecord => {
+  return ctx.db.transaction((): DecisionRecord & { batchSize: number } => {
     const row = ctx.db.prepare('SELECT * FROM decisions WHERE id = ?').get(decisionId) as
       DecisionRow | undefined;
     if (!row) throw new EngineError('NOT_FOUND', `No decision ${decisionId}.`);
@@ -128,21 +137,30 @@ export function undoDecision(ctx: CoreContext, decisionId: number, reviewer: str
       throw new EngineError('CONFLICT', `Decision ${decisionId} was already undone at ${row.undone_at}.`);
     }
     const now = ctx.now().toISOString();
-    ctx.db
-      .prepare('UPDATE decisions SET undone_at = ?, undone_by = ? WHERE id = ?')
-      .run(now, reviewer, decisionId);
-    if (row.verdict === 'new-individual' && row.individual_id !== null) {
-      const stillUsed = ctx.db
-        .prepare(
-          `SELECT 1 FROM decisions WHERE individual_id = ? AND undone_at IS NULL AND verdict IN ('match', 'new-individual')
-           UNION ALL SELECT 1 FROM individuals WHERE merged_into = ? LIMIT 1`,
-        )
-        .get(row.individual_id, row.individual_id);
-      if (!stillUsed)
-        ctx.db.prepare('UPDATE individuals SET retired_at = ? WHERE id = ?').run(now, row.individual_id);
-    }
-    return toRecord(row);
+    const batch =
+      row.batch_id === null
+        ? [row]
+        : (ctx.db
+            .prepare('SELECT * FROM decisions WHERE batch_id = ? AND undone_at IS NULL ORDER BY id DESC')
+            .all(row.batch_id) as DecisionRow[]);
+    // Newest first: the frames matched to a new individual are undone before the decision that created it.
+    for (const member of batch) undoOne(ctx, member, now, reviewer);
+    return { ...toRecord(row), batchSize: batch.length };
   })();
+}
+
+function undoOne(ctx: CoreContext, row: DecisionRow, now: string, reviewer: string): void {
+  ctx.db.prepare('UPDATE decisions SET undone_at = ?, undone_by = ? WHERE id = ?').run(now, reviewer, row.id);
+  if (row.verdict === 'new-individual' && row.individual_id !== null) {
+    const stillUsed = ctx.db
+      .prepare(
+        `SELECT 1 FROM decisions WHERE individual_id = ? AND undone_at IS NULL AND verdict IN ('match', 'new-individual')
+         UNION ALL SELECT 1 FROM individuals WHERE merged_into = ? LIMIT 1`,
+      )
+      .get(row.individual_id, row.individual_id);
+    if (!stillUsed)
+      ctx.db.prepare('UPDATE individuals SET retired_at = ? WHERE id = ?').run(now, row.individual_id);
+  }
 }
 
 /** The decision trail of one detection, oldest first, undone ones included. */
@@ -174,4 +192,52 @@ export function undecidedDetections(ctx: CoreContext, limit = 100): { detectionI
       )
       .all(limit) as { id: number; path: string }[]
   ).map((r) => ({ detectionId: r.id, file: r.path }));
+}
+
+/** Verdicts a reviewer may want to look at again: they assign nothing, so nothing else brings them back. */
+export const REVISIT_VERDICTS = ['cant-tell', 'no-match'] as const;
+export type RevisitVerdict = (typeof REVISIT_VERDICTS)[number];
+
+export interface RevisitEntry {
+  decisionId: number;
+  detectionId: number;
+  verdict: RevisitVerdict;
+  reviewer: string;
+  decidedAt: string;
+}
+
+/**
+ * Detections whose decision in force (the newest one not undone) has one of `verdicts`, newest decision first, with
+ * how many there are in all. A newer decision on the detection takes it off the list; undoing that puts it back.
+ */
+export function revisitDetections(
+  ctx: CoreContext,
+  verdicts: readonly RevisitVerdict[],
+  limit: number,
+): { total: number; entries: RevisitEntry[] } {
+  if (verdicts.length === 0) return { total: 0, entries: [] };
+  const where = `x.undone_at IS NULL AND x.verdict IN (${verdicts.map(() => '?').join(', ')})
+    AND NOT EXISTS (SELECT 1 FROM decisions y WHERE y.detection_id = x.detection_id AND y.undone_at IS NULL AND y.id > x.id)`;
+  const total = ctx.db
+    .prepare(`SELECT COUNT(*) FROM decisions x WHERE ${where}`)
+    .pluck()
+    .get(...verdicts) as number;
+  const rows = ctx.db
+    .prepare(
+      `SELECT x.id, x.detection_id, x.verdict, x.reviewer, x.decided_at FROM decisions x WHERE ${where}
+        ORDER BY x.id DESC LIMIT ?`,
+    )
+    .all(...verdicts, limit) as (Pick<DecisionRow, 'id' | 'detection_id' | 'reviewer' | 'decided_at'> & {
+    verdict: RevisitVerdict;
+  })[];
+  return {
+    total,
+    entries: rows.map((r) => ({
+      decisionId: r.id,
+      detectionId: r.detection_id,
+      verdict: r.verdict,
+      reviewer: r.reviewer,
+      decidedAt: r.decided_at,
+    })),
+  };
 }

@@ -19,6 +19,8 @@ export interface StationSummary {
   /** Last day the station operated (YYYY-MM-DD), or null when not recorded. */
   operationEnd: string | null;
   photos: number;
+  /** Photos without a capture time: the exports leave them out until they get one (see capture-times.ts). */
+  undatedPhotos: number;
   /** Capture time of the station's first and last photo that has one, as recorded (ISO 8601). */
   firstPhotoAt: string | null;
   lastPhotoAt: string | null;
@@ -71,13 +73,14 @@ interface StationRow {
   operation_start: string | null;
   operation_end: string | null;
   photos: number;
+  undated_photos: number;
   first_photo_at: string | null;
   last_photo_at: string | null;
 }
 
 const SELECT_STATIONS = `
   SELECT s.id, s.name, s.latitude, s.longitude, s.operation_start, s.operation_end,
-         COUNT(m.id) AS photos, MIN(m.captured_at) AS first_photo_at, MAX(m.captured_at) AS last_photo_at
+         COUNT(m.id) AS photos, COUNT(m.id) - COUNT(m.captured_at) AS undated_photos, MIN(m.captured_at) AS first_photo_at, MAX(m.captured_at) AS last_photo_at
     FROM stations s LEFT JOIN media m ON m.station_id = s.id`;
 
 function toSummary(r: StationRow): StationSummary {
@@ -89,6 +92,7 @@ function toSummary(r: StationRow): StationSummary {
     operationStart: r.operation_start,
     operationEnd: r.operation_end,
     photos: r.photos,
+    undatedPhotos: r.undated_photos,
     firstPhotoAt: r.first_photo_at,
     lastPhotoAt: r.last_photo_at,
   };

@@ -2,6 +2,7 @@ import type { AnalysisServices } from '../analysis/services';
 import type { CoreContext } from '../context';
 import { isEngineError } from '../errors';
 import { recordDecision, type DecisionInput, type DecisionRecord } from '../gallery/decisions';
+import { encounterOfDetection } from '../gallery/encounters';
 import { findIndividual } from '../gallery/individuals';
 import type { GalleryIndex } from './gallery-index';
 import { identify, storedQueryFeatures, type Identification } from './identify';
@@ -57,4 +58,51 @@ export function decideWithScores(
     modelVersions: result?.modelVersions ?? {},
     candidates: shown,
   });
+}
+
+/**
+ * Decides a detection together with the rest of its encounter, as one batch that undoes as one: every other frame
+ * of the encounter whose only detection is still undecided gets the same verdict (a new individual opened on the
+ * chosen frame is matched on the others). Frames holding several animals, and frames already decided, are left for
+ * their own review: nothing says which of their animals this one is.
+ */
+export function decideEncounter(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  index: GalleryIndex,
+  input: Omit<DecisionInput, 'scores' | 'modelVersions' | 'candidates' | 'batchId'>,
+  identification?: Identification,
+): DecisionRecord[] {
+  const encounter = encounterOfDetection(ctx, input.detectionId);
+  const detectionsOfFrame = ctx.db.prepare('SELECT id FROM detections WHERE media_id = ?').pluck();
+  const undecided = ctx.db.prepare(
+    'SELECT NOT EXISTS (SELECT 1 FROM decisions WHERE detection_id = ? AND undone_at IS NULL)',
+  );
+  const chosenFrame = ctx.db
+    .prepare('SELECT media_id FROM detections WHERE id = ?')
+    .pluck()
+    .get(input.detectionId) as number;
+  const others = encounter.mediaIds
+    .filter((mediaId) => mediaId !== chosenFrame)
+    .map((mediaId) => detectionsOfFrame.all(mediaId) as number[])
+    .filter((ids) => ids.length === 1 && undecided.pluck().get(ids[0]) === 1)
+    .map((ids) => ids[0] as number);
+  return ctx.db.transaction((): DecisionRecord[] => {
+    const first = decideWithScores(ctx, services, index, input, identification);
+    if (others.length === 0) return [first];
+    ctx.db.prepare('UPDATE decisions SET batch_id = ? WHERE id = ?').run(first.id, first.id);
+    const opened = input.verdict === 'new-individual' && first.individualId !== null;
+    const rest = others.map((detectionId) =>
+      decideWithScores(ctx, services, index, {
+        detectionId,
+        verdict: opened ? 'match' : input.verdict,
+        ...(opened ? { individual: first.individualId as number } : {}),
+        ...(!opened && input.individual !== undefined ? { individual: input.individual } : {}),
+        reviewer: input.reviewer,
+        ...(input.notes !== undefined ? { notes: input.notes } : {}),
+        batchId: first.id,
+      }),
+    );
+    return [first, ...rest];
+  })();
 }

@@ -22,6 +22,8 @@ export async function importAndAnalyse(
   const summary = await importFolder(ctx, options, hooks);
   if (!summary.completed || hooks.signal?.aborted) return { import: summary };
   const analysis = await analysePending(ctx, services, {
+    // A whole card is in: each camera's frames can now serve as each other's background.
+    localise: true,
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
   });

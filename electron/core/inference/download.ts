@@ -168,7 +168,8 @@ export async function downloadWithResume(options: DownloadOptions): Promise<Down
       transform(chunk: Buffer, _encoding, callback) {
         done += chunk.length;
         if (total_ !== undefined && done > total_) {
-          callback(failed(url, `the server sent more than the ${total_} bytes it announced`));
+          const promised = total === null ? 'the manifest expects' : 'it announced';
+          callback(failed(url, `the server sent more than the ${total_} bytes ${promised}`));
           return;
         }
         onProgress({ phase: 'download', done, total: total_, unit: 'bytes' });

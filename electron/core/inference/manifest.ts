@@ -9,6 +9,7 @@ import { EngineError, messageOf } from '../errors';
  */
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const MD5 = /^[0-9a-f]{32}$/;
 // Ids become folder names under the models directory: keep them to a safe, portable alphabet.
 const MODEL_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 // The file name is joined to the model's folder: a bare name, never a path.
@@ -57,6 +58,11 @@ const common = {
     .nullable(),
   /** Lowercase hex SHA-256 of the ONNX file; null means "fill in from the file you obtained". */
   sha256: z.string().regex(SHA256, 'must be 64 lowercase hex digits').nullable(),
+  /**
+   * Lowercase hex MD5 as the publisher gives it (Zenodo publishes md5 only). With `size` it lets `models install`
+   * check a download whose sha256 nobody published; the sha256 is then recorded at install.
+   */
+  md5: z.string().regex(MD5, 'must be 32 lowercase hex digits').optional(),
   /** Bytes; null when unknown (then only the hash is checked). */
   size: z.int().min(1).nullable(),
   licence: z.string().min(1),
@@ -98,6 +104,14 @@ export const manifestSchema = z
         });
       }
       seen.add(model.id);
+      if (model.md5 !== undefined && model.size === null) {
+        // MD5 alone is weak against a crafted file; the published size is checked with it.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', index, 'size'],
+          message: 'must be set when md5 is (the download is checked against both)',
+        });
+      }
     });
   });
 
@@ -164,6 +178,14 @@ export function findEntry(manifest: Manifest, id: string): ModelEntry {
     });
   }
   return entry;
+}
+
+/**
+ * Whether `models install` can download and check the entry: a url plus either the sha256 or the published md5
+ * with the size. Anything else goes through `models import`.
+ */
+export function isDownloadable(entry: ModelEntry): entry is ModelEntry & { url: string } {
+  return entry.url !== null && (entry.sha256 !== null || (entry.md5 !== undefined && entry.size !== null));
 }
 
 /** The tag every detection/embedding carries: model id plus the first 12 hex digits of its file hash. */

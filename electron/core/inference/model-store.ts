@@ -4,9 +4,16 @@ import { z } from 'zod';
 import { EngineError, isEngineError, messageOf } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { ignoreProgress, type ProgressListener } from '../progress';
-import { downloadWithResume } from './download';
-import { sha256File } from '../sha256';
-import { findEntry, jsonPath, type Manifest, type ModelEntry, type ModelTask } from './manifest';
+import { downloadWithResume, type DownloadResult } from './download';
+import { digestFile, sha256File } from '../sha256';
+import {
+  findEntry,
+  isDownloadable,
+  jsonPath,
+  type Manifest,
+  type ModelEntry,
+  type ModelTask,
+} from './manifest';
 import { validateModelFile } from './model-validation';
 
 /**
@@ -21,6 +28,11 @@ const recordSchema = z.strictObject({
   id: z.string(),
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Recorded when the manifest pins a published md5, so a later manifest pinning another file is noticed. */
+  md5: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
   size: z.int().min(0),
   installedAt: z.string(),
   source: z.discriminatedUnion('kind', [
@@ -195,6 +207,13 @@ export class ModelStore {
         { details: { id: entry.id, path, expectedSha256: entry.sha256, actualSha256: record.sha256 } },
       );
     }
+    if (entry.md5 !== undefined && entry.md5 !== record.md5) {
+      throw new EngineError(
+        'MODEL_CORRUPT',
+        `Installed "${entry.id}" (${path}) has md5 ${record.md5 ?? '(not recorded)'}, but the manifest expects ${entry.md5}; reinstall it`,
+        { details: { id: entry.id, path, expectedMd5: entry.md5, actualMd5: record.md5 ?? null } },
+      );
+    }
     if (size !== record.size) {
       throw new EngineError(
         'MODEL_CORRUPT',
@@ -268,7 +287,7 @@ export class ModelStore {
     return results;
   }
 
-  /** Downloads, checks and installs a manifest entry that has a url and a sha256. */
+  /** Downloads, checks and installs a manifest entry that has a url and a sha256 (or a published md5 and size). */
   install(id: string, options: InstallOptions = {}): Promise<InstallResult> {
     return this.exclusive(id, () => this.installNow(id, options));
   }
@@ -312,35 +331,46 @@ export class ModelStore {
   private async installNow(id: string, options: InstallOptions): Promise<InstallResult> {
     const entry = this.entry(id);
     const onProgress = options.onProgress ?? ignoreProgress;
-    if (entry.url === null || entry.sha256 === null) {
-      const missing = entry.url === null ? 'download url' : 'sha256';
+    if (!isDownloadable(entry)) {
+      const missing = entry.url === null ? 'download url' : 'sha256 (nor an md5 with a size)';
       throw new EngineError(
         'MODEL_DOWNLOAD_FAILED',
-        `Model "${id}" has no ${missing} in the manifest, so it cannot be downloaded: obtain the ONNX file and run \`tigerid models import FILE.onnx --as ${id}\`, or pass a manifest with url and sha256 set (--manifest FILE); see models/README.md`,
+        `Model "${id}" has no ${missing} in the manifest, so it cannot be downloaded: obtain the ONNX file and run \`tigerid models import FILE.onnx --as ${id}\`, or pass a manifest with url and sha256 (or md5 and size) set (--manifest FILE); see models/README.md`,
         { details: { id, reason: entry.url === null ? 'no-url' : 'no-sha256' } },
       );
     }
     const path = this.modelPath(entry);
     const existing = await this.record(id).catch(() => null);
-    if (existing !== null && existing.sha256 === entry.sha256) {
+    if (existing !== null) {
       try {
+        // Compares the record with every hash the manifest pins (a downloadable entry pins at least one).
         await this.checkPresent(entry, existing, path);
         return { record: existing, path, alreadyInstalled: true };
       } catch {
-        // Fall through: the installed copy is damaged, download it again.
+        // Fall through: the installed copy is damaged or not the pinned file, download it again.
       }
     }
-    await mkdir(join(this.modelsDir, id), { recursive: true });
+    const dir = join(this.modelsDir, id);
+    await mkdir(dir, { recursive: true });
     const part = `${path}.part`;
-    const { bytes, resumedFrom } = await downloadWithResume({
-      url: entry.url,
-      dest: part,
-      expectedSize: entry.size,
-      onProgress,
-      signal: options.signal,
-      log: this.log,
-      idleTimeoutMs: this.idleTimeoutMs,
-    });
+    let downloaded: DownloadResult;
+    try {
+      downloaded = await downloadWithResume({
+        url: entry.url,
+        dest: part,
+        expectedSize: entry.size,
+        onProgress,
+        signal: options.signal,
+        log: this.log,
+        idleTimeoutMs: this.idleTimeoutMs,
+      });
+    } catch (error) {
+      // A download refused before its first byte (HTTP error, wrong announced size) leaves no empty folder; a
+      // partial file keeps its folder (rmdir refuses it) for the resume.
+      await rmdir(dir).catch(() => undefined);
+      throw error;
+    }
+    const { bytes, resumedFrom } = downloaded;
     if (resumedFrom > 0) this.log.info(`Resumed download of "${id}" at byte ${resumedFrom}`);
     return this.checkAndCommit(entry, part, bytes, { kind: 'download', url: entry.url }, onProgress);
   }
@@ -376,20 +406,35 @@ export class ModelStore {
     onProgress: ProgressListener,
   ): Promise<InstallResult> {
     const path = this.modelPath(entry);
+    const origin = source.kind === 'download' ? `Downloaded file from ${source.url}` : `File ${source.path}`;
+    const sizeDiffers = entry.size !== null && size !== entry.size;
     try {
-      const actual = await sha256File(part, onProgress, size);
+      if (sizeDiffers && entry.sha256 === null && entry.md5 !== undefined) {
+        // The published size is half of what identifies the file when only an md5 is pinned: refuse before hashing.
+        throw new EngineError(
+          'MODEL_CORRUPT',
+          `${origin} for model "${entry.id}" has ${size} bytes, but the manifest expects ${entry.size}; it was not installed`,
+          { details: { id: entry.id, expectedSize: entry.size, actualSize: size } },
+        );
+      }
+      const { sha256: actual, md5 } = await fileDigests(part, entry, onProgress, size);
       if (entry.sha256 !== null && actual !== entry.sha256) {
-        const origin =
-          source.kind === 'download' ? `Downloaded file from ${source.url}` : `File ${source.path}`;
         throw new EngineError(
           'MODEL_CORRUPT',
           `${origin} for model "${entry.id}" has sha256 ${actual}, but the manifest expects ${entry.sha256}; it was not installed`,
           { details: { id: entry.id, expectedSha256: entry.sha256, actualSha256: actual } },
         );
       }
-      if (entry.size !== null && size !== entry.size) {
+      if (entry.md5 !== undefined && md5 !== entry.md5) {
+        throw new EngineError(
+          'MODEL_CORRUPT',
+          `${origin} for model "${entry.id}" has md5 ${md5}, but the manifest expects ${entry.md5}; it was not installed`,
+          { details: { id: entry.id, expectedMd5: entry.md5, actualMd5: md5 } },
+        );
+      }
+      if (sizeDiffers) {
         this.log.warn(
-          `Model "${entry.id}" has ${size} bytes; the manifest says ${entry.size} (the sha256 matched)`,
+          `Model "${entry.id}" has ${size} bytes; the manifest says ${entry.size}${entry.sha256 === null ? '' : ' (the sha256 matched)'}`,
         );
       }
       onProgress({ phase: 'validate', done: 0, total: undefined, unit: 'models' });
@@ -399,6 +444,7 @@ export class ModelStore {
         id: entry.id,
         file: entry.file,
         sha256: actual,
+        ...(md5 !== undefined && { md5 }),
         size,
         installedAt: this.now().toISOString(),
         source,
@@ -415,4 +461,15 @@ export class ModelStore {
       throw error;
     }
   }
+}
+
+/** The sha256 (the model version) of a file, and its md5 in the same read when the manifest pins a published one. */
+async function fileDigests(
+  file: string,
+  entry: ModelEntry,
+  onProgress: ProgressListener,
+  total: number,
+): Promise<{ sha256: string; md5: string | undefined }> {
+  if (entry.md5 === undefined) return { sha256: await sha256File(file, onProgress, total), md5: undefined };
+  return digestFile(file, ['sha256', 'md5'], onProgress, total);
 }

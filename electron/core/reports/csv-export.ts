@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CoreContext } from '../context';
 import { csvLine } from '../csv';
+import { undatedSightingFrames, undatedWarning } from '../gallery/capture-times';
 import { listIndividuals } from '../gallery/individuals';
 import { parseInput } from '../validate';
 import { prepareOutputFile, writeFileAtomic } from './output-path';
@@ -77,6 +78,8 @@ export interface CsvExportResult {
   file: string;
   /** Data rows written (the header not counted). */
   rows: number;
+  /** What was left out and why, with the fix (sightings without a capture time under a time filter). */
+  warnings: string[];
 }
 
 /** One row per decided sighting (see listSightings), in capture-time order. */
@@ -118,7 +121,18 @@ export function exportSightingsCsv(
   ];
   const text = [csvLine(header), ...sightings.map((s) => csvLine(sightingRow(s, models)))].join('');
   writeFileAtomic(target, text);
-  return { file: target, rows: sightings.length };
+  return { file: target, rows: sightings.length, warnings: undatedUnderTimeFilter(ctx, opts.filter) };
+}
+
+/** A from/to filter cannot place a sighting without a capture time: say how many it left out, per station. */
+function undatedUnderTimeFilter(ctx: CoreContext, filter: SightingFilter | undefined): string[] {
+  if (filter === undefined || (filter.from === undefined && filter.to === undefined)) return [];
+  const undated = listSightings(ctx, { ...filter, from: undefined, to: undefined }).filter(
+    (s) => s.capturedAt === null,
+  );
+  return undatedSightingFrames(undated).map((u) =>
+    undatedWarning(u, 'the from/to dates cannot tell whether they fall in the period'),
+  );
 }
 
 /** One row per individual in the gallery (merged and retired ones excluded), by code. */
@@ -152,5 +166,5 @@ export function exportIndividualsCsv(
   ]);
   const header = ['code', 'name', 'sightings', 'flanks', 'first_seen', 'last_seen', 'stations'];
   writeFileAtomic(target, [csvLine(header), ...rows.map(csvLine)].join(''));
-  return { file: target, rows: individuals.length };
+  return { file: target, rows: individuals.length, warnings: [] };
 }

@@ -116,7 +116,7 @@ function toSighting(r: SightingRow): SightingRecord {
 }
 
 /** `to` as a date covers the whole day: compare against the next day's start. */
-function upperBound(to: string): { op: '<' | '<='; value: string } {
+export function upperBound(to: string): { op: '<' | '<='; value: string } {
   if (/^\d{4}-\d{2}-\d{2}$/.test(to)) {
     const next = new Date(`${to}T00:00:00Z`);
     next.setUTCDate(next.getUTCDate() + 1);

@@ -6,6 +6,10 @@ export interface ComparePane {
   detectionId: number | null;
   label: string;
   caption: string;
+  /** Called when this pane's photo for `detectionId` is on screen (or known to be missing). */
+  onSettled?: (detectionId: number) => void;
+  /** This pane's photo is still on its way (the review screen's decisions wait for it). */
+  loading?: boolean;
 }
 
 /**
@@ -102,10 +106,21 @@ function Pane({
       >
         {pane ? (
           <div className="compare-content" style={{ transform: viewTransform(view) }}>
-            <Crop detectionId={pane.detectionId} alt={`${side}: ${pane.label}`} className="compare-img" />
+            <Crop
+              detectionId={pane.detectionId}
+              alt={`${side}: ${pane.label}`}
+              className="compare-img"
+              onSettled={pane.onSettled}
+            />
           </div>
         ) : (
           <div className="compare-empty">No candidate to compare</div>
+        )}
+        {pane?.loading && (
+          // The query pane beside it announces the state; this one only shows it.
+          <p className="photo-loading" aria-hidden="true">
+            Loading photo…
+          </p>
         )}
       </div>
     </figure>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode, type Ref } from 'react';
+import { useState, type ReactNode, type Ref } from 'react';
 import { imagePaths } from '../../../electron/core/api';
 import { nativeFolderPicker, type ApiError } from '../api/client';
 
@@ -45,19 +45,26 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-/** A detection crop with a calm placeholder while it loads or if it is missing. */
+/**
+ * A detection crop with a calm placeholder while it loads or if it is missing. The <img> is keyed on the detection,
+ * so a new detection never shows the previous one's pixels while its own load; `onSettled` says when this
+ * detection's crop is on screen (or known to be missing).
+ */
 export function Crop({
   detectionId,
   alt,
   className,
+  onSettled,
 }: {
   detectionId: number | null | undefined;
   alt: string;
   className?: string;
+  onSettled?: (detectionId: number) => void;
 }) {
-  const [failed, setFailed] = useState(false);
-  useEffect(() => setFailed(false), [detectionId]);
-  if (detectionId === null || detectionId === undefined || failed) {
+  const [failedId, setFailedId] = useState<number | null>(null);
+  // Another detection, another try: showing this one again later retries it (and settles again).
+  if (failedId !== null && failedId !== detectionId) setFailedId(null);
+  if (detectionId === null || detectionId === undefined || failedId === detectionId) {
     return (
       <div className={`img-missing ${className ?? ''}`} role="img" aria-label={alt}>
         <span>No image</span>
@@ -66,12 +73,18 @@ export function Crop({
   }
   return (
     <img
+      key={detectionId}
       className={className}
       src={imagePaths.crop(detectionId)}
       alt={alt}
-      loading="lazy"
+      // A photo someone waits on loads at once wherever it is on the page.
+      loading={onSettled ? 'eager' : 'lazy'}
       draggable={false}
-      onError={() => setFailed(true)}
+      onLoad={() => onSettled?.(detectionId)}
+      onError={() => {
+        setFailedId(detectionId);
+        onSettled?.(detectionId);
+      }}
     />
   );
 }

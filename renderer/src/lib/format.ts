@@ -37,6 +37,21 @@ export function flankLabel(f: Flank): string {
   return f === 'left' ? 'Left flank' : f === 'right' ? 'Right flank' : 'Flank unknown';
 }
 
+/** How a detection's box was found, in words: every box says where it came from. */
+export function boxSourceLabel(d: { detector: string; confidence: number | null }): string {
+  if (d.confidence !== null) return `${Math.round(d.confidence * 100)}% sure it is an animal (${d.detector})`;
+  switch (d.detector) {
+    case 'whole-frame':
+      return 'Whole photo (no detector)';
+    case 'background':
+      return 'Differs from the camera’s empty background';
+    case 'burst-motion':
+      return 'Moved between the frames of its burst';
+    default:
+      return d.detector.startsWith('camtrap-dp') ? 'Box from an imported survey' : d.detector;
+  }
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
@@ -44,6 +59,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export const PHASE_LABELS: Record<string, string> = {
   scan: 'Finding photos',
   import: 'Importing photos',
+  localise: 'Comparing each camera’s frames',
   analyse: 'Finding tigers in the photos',
 };
 

@@ -1,4 +1,5 @@
 /** The review screen's keyboard map, as pure data and one function (tested without a DOM). */
+import { NO_MATCH_HELP } from '../../../electron/core/api';
 
 export type ReviewAction =
   | { kind: 'match' }
@@ -7,7 +8,10 @@ export type ReviewAction =
   | { kind: 'cant-tell' }
   | { kind: 'new-individual' }
   | { kind: 'undo' }
+  | { kind: 'skip' }
   | { kind: 'select'; delta: 1 | -1 }
+  | { kind: 'frame'; delta: 1 | -1 }
+  | { kind: 'flank'; flank: 'left' | 'right' }
   | { kind: 'reset-zoom' };
 
 export interface KeyInput {
@@ -35,6 +39,8 @@ export function reviewActionFor(e: KeyInput): ReviewAction | null {
       return { kind: 'new-individual' };
     case 'u':
       return { kind: 'undo' };
+    case 's':
+      return { kind: 'skip' };
     case 'ArrowRight':
     case 'ArrowDown':
     case 'j':
@@ -43,7 +49,16 @@ export function reviewActionFor(e: KeyInput): ReviewAction | null {
     case 'ArrowUp':
     case 'k':
       return { kind: 'select', delta: -1 };
+    case ']':
+    case '.':
+      return { kind: 'frame', delta: 1 };
+    case '[':
+    case ',':
+      return { kind: 'frame', delta: -1 };
+    case 'l':
+      return { kind: 'flank', flank: 'left' };
     case 'r':
+      return { kind: 'flank', flank: 'right' };
     case '0':
       return { kind: 'reset-zoom' };
     default:
@@ -55,13 +70,24 @@ export function reviewActionFor(e: KeyInput): ReviewAction | null {
 export const REVIEW_LEGEND: { keys: string[]; action: string }[] = [
   { keys: ['M'], action: 'Match the selected candidate' },
   { keys: ['1', '…', '9'], action: 'Match candidate 1–9' },
-  { keys: ['X'], action: 'Not a match (none of these)' },
+  { keys: ['X'], action: NO_MATCH_HELP },
   { keys: ['C'], action: "Can't tell" },
   { keys: ['N'], action: 'New individual' },
+  { keys: ['S'], action: 'Skip (decide later)' },
   { keys: ['U', 'Ctrl+Z'], action: 'Undo last decision' },
   { keys: ['←', '→', 'J', 'K'], action: 'Select candidate' },
-  { keys: ['R'], action: 'Reset zoom' },
+  { keys: ['[', ']'], action: 'Previous / next frame of the encounter (a decision covers all its frames)' },
+  { keys: ['L', 'R'], action: 'Left / right flank (for the whole encounter)' },
+  { keys: ['0'], action: 'Reset zoom' },
 ];
+
+/**
+ * Whether an action decides about the photo on screen. Those wait until the detection's own photo has loaded, so a
+ * key pressed while the previous photo could still be showing never decides about the new one.
+ */
+export function decidesOnPhoto(a: ReviewAction): boolean {
+  return ['match', 'match-candidate', 'no-match', 'cant-tell', 'new-individual', 'flank'].includes(a.kind);
+}
 
 /** Moves a selection by delta inside [0, count), wrapping around. */
 export function moveSelection(current: number, delta: number, count: number): number {

@@ -201,6 +201,10 @@ function ImportJob({ job }: { job: ImportJobDto }) {
                 <dd>{job.detections.toLocaleString()}</dd>
               </div>
               <div>
+                <dt>Empty frames set aside</dt>
+                <dd>{job.emptyFrames.toLocaleString()}</dd>
+              </div>
+              <div>
                 <dt>Files with problems</dt>
                 <dd className={job.failed.length ? 'warn' : ''}>{job.failed.length.toLocaleString()}</dd>
               </div>

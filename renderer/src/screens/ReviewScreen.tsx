@@ -1,12 +1,35 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CandidateDto, CandidatesDto, DetectionDto, Verdict } from '../../../electron/core/api';
+import {
+  imagePaths,
+  type CandidateDto,
+  type CandidatesDto,
+  type DetectionDto,
+  type ReviewItemDto,
+  type RevisitItemDto,
+  type Verdict,
+} from '../../../electron/core/api';
 import { call, errorMessage, type ApiError } from '../api/client';
 import { queries, queryKey, useQuery } from '../api/query';
 import { CompareView } from '../components/CompareView';
 import { Crop, EmptyState, ErrorBanner, InlineError, Kbd, Loading, PageHeader } from '../components/common';
 import { useToast } from '../components/toast';
-import { baseName, flankLabel, formatCaptureTime, formatScore, individualLabel, plural } from '../lib/format';
-import { moveSelection, REVIEW_LEGEND, reviewActionFor, type ReviewAction } from '../lib/keys';
+import {
+  baseName,
+  boxSourceLabel,
+  flankLabel,
+  formatCaptureTime,
+  formatInstant,
+  formatScore,
+  individualLabel,
+  plural,
+} from '../lib/format';
+import {
+  decidesOnPhoto,
+  moveSelection,
+  REVIEW_LEGEND,
+  reviewActionFor,
+  type ReviewAction,
+} from '../lib/keys';
 import { mergeOrder, nextAfter, reinsert } from '../lib/queue-order';
 import { IDENTITY, type View } from '../lib/zoom';
 import { href } from '../router';
@@ -14,12 +37,21 @@ import { LastDecisionReport } from './export/LastDecisionReport';
 
 const QUEUE_LIMIT = 200;
 
+/** What the review view works through: the undecided queue, or the can't-tell and not-a-match list to revisit. */
+type Mode = 'queue' | 'revisit';
+
 interface Decided {
   decisionId: number;
   detectionId: number;
   verdict: Verdict;
   individualCode: string | null;
   summary: string;
+  /** The list it was decided from: undo puts it back there. */
+  mode: Mode;
+}
+
+function isRevisitItem(d: ReviewItemDto | RevisitItemDto): d is RevisitItemDto {
+  return 'decisionId' in d;
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -30,29 +62,46 @@ function isEditable(target: EventTarget | null): boolean {
 export function ReviewScreen() {
   const settings = useQuery('settings.get', {});
   const queue = useQuery('review.queue', { limit: QUEUE_LIMIT }, { pollMs: 10000 });
+  const revisit = useQuery('review.revisit', { limit: QUEUE_LIMIT }, { pollMs: 10000 });
   const toast = useToast();
 
+  const [mode, setMode] = useState<Mode>('queue');
+  const [ended, setEnded] = useState(false);
   const [order, setOrder] = useState<number[]>([]);
   const [currentId, setCurrentId] = useState<number | null>(null);
   const [selected, setSelected] = useState(0);
+  // Which frame of the item's encounter is on screen (0: the best one).
+  const [frame, setFrame] = useState(0);
   const [view, setView] = useState<View>(IDENTITY);
   const [history, setHistory] = useState<Decided[]>([]);
+  const [skipped, setSkipped] = useState<number[]>([]);
   const [naming, setNaming] = useState(false);
   const [newName, setNewName] = useState('');
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ApiError | Error | null>(null);
+  // The detection whose query photo each of the two query panes has on screen (loaded, or known missing).
+  const [photoOn, setPhotoOn] = useState<{ side: number | null; compare: number | null }>({
+    side: null,
+    compare: null,
+  });
 
-  // Keep the reviewer's place: merge each refreshed queue into the order being worked through.
-  const items = queue.data?.items;
+  // In revisit mode, what was decided there this session is done: deciding can't tell again must not loop. Read
+  // through a ref, so an undo (which shrinks this set) does not re-merge an answer that predates the undo.
+  const revisited = useRef(new Set<number>());
+  revisited.current = new Set(history.filter((h) => h.mode === 'revisit').map((h) => h.detectionId));
+  const items: (ReviewItemDto | RevisitItemDto)[] | undefined =
+    mode === 'queue' ? queue.data?.items : revisit.data?.items;
+  // Keep the reviewer's place: merge each refreshed list into the order being worked through.
   useEffect(() => {
     if (!items) return;
+    const done = mode === 'revisit' ? revisited.current : new Set<number>();
     setOrder((prev) =>
       mergeOrder(
         prev,
-        items.map((d) => d.detectionId),
+        items.map((d) => d.detectionId).filter((id) => !done.has(id)),
       ),
     );
-  }, [items]);
+  }, [items, mode]);
   const byId = useMemo(() => new Map((items ?? []).map((d) => [d.detectionId, d])), [items]);
 
   useEffect(() => {
@@ -63,97 +112,165 @@ export function ReviewScreen() {
 
   useEffect(() => {
     setSelected(0);
+    setFrame(0);
     setView(IDENTITY);
     setNaming(false);
     setNewName('');
     setActionError(null);
   }, [currentId]);
 
+  /** Switches lists; the order is rebuilt from the other list. */
+  const openList = useCallback((next: Mode) => {
+    setMode(next);
+    setOrder([]);
+    setCurrentId(null);
+    setEnded(false);
+  }, []);
+
+  // An item of the queue is an encounter: the frames of one station close in time, best first. A decision covers
+  // them all; the reviewer can look at each.
+  const listedItem = currentId !== null ? byId.get(currentId) : undefined;
+  const frames: DetectionDto[] =
+    listedItem && 'encounter' in listedItem ? listedItem.encounter.frames : listedItem ? [listedItem] : [];
+  const frameId = frames[frame]?.detectionId ?? currentId;
+
+  // Decisions wait until this frame's own photo is on screen in both query panes: a key pressed earlier would
+  // decide about a photo the reviewer has not seen.
+  const photoReady = frameId !== null && photoOn.side === frameId && photoOn.compare === frameId;
+  const onSidePhoto = useCallback((id: number) => setPhotoOn((p) => ({ ...p, side: id })), []);
+  const onComparePhoto = useCallback((id: number) => setPhotoOn((p) => ({ ...p, compare: id })), []);
+
   const topK = settings.data?.reviewCandidates ?? 12;
-  const candidatesArgs = { detectionId: currentId ?? 1, topK };
+  const candidatesArgs = { detectionId: frameId ?? 1, topK };
   const candidates = useQuery('review.candidates', candidatesArgs, {
-    enabled: currentId !== null && settings.data !== undefined,
+    enabled: frameId !== null && settings.data !== undefined,
   });
-  // The candidates on screen must be this detection's, never the previous one's.
+  // The candidates on screen must be this frame's, never the previous one's.
   const shown: CandidatesDto | undefined =
-    candidates.data && candidates.data.query.detectionId === currentId ? candidates.data : undefined;
+    candidates.data && candidates.data.query.detectionId === frameId ? candidates.data : undefined;
   const list = shown?.candidates ?? [];
-  const current: DetectionDto | undefined =
-    shown?.query ?? (currentId !== null ? byId.get(currentId) : undefined);
+  const listed = listedItem;
+  const current: DetectionDto | undefined = shown?.query ?? frames[frame] ?? listed;
+  const earlier = listed && isRevisitItem(listed) ? listed : undefined;
   const chosen: CandidateDto | undefined = list[selected];
 
-  // Load the next detection's candidates while the reviewer looks at this one.
+  // Load the next detection's candidates and photo while the reviewer looks at this one.
   useEffect(() => {
     if (!shown || currentId === null) return;
     const next = nextAfter(order, currentId);
     if (next === null) return;
     const args = { detectionId: next, topK };
     queries.prefetch(queryKey('review.candidates', args), () => call('review.candidates', args));
+    new Image().src = imagePaths.crop(next);
   }, [shown, currentId, order, topK]);
+
+  const undoRef = useRef<(entry?: Decided) => Promise<void>>(async () => {});
 
   const decide = useCallback(
     async (verdict: Verdict, candidate?: CandidateDto, name?: string) => {
-      if (currentId === null || busy) return;
+      if (currentId === null || frameId === null || busy || !photoReady) return;
       setBusy(true);
       setActionError(null);
       const next = nextAfter(order, currentId);
       try {
         const d = await call('decisions.record', {
-          detectionId: currentId,
+          detectionId: frameId,
           verdict,
           ...(candidate ? { individualId: candidate.individualId } : {}),
           ...(name ? { newName: name } : {}),
+          // The review queue's items are encounters; a revisited detection is decided on its own.
+          encounter: mode === 'queue',
         });
-        const summary =
+        const said =
           verdict === 'match' && candidate
-            ? `Matched to ${individualLabel(candidate)}.`
+            ? `Matched to ${individualLabel(candidate)}`
             : verdict === 'new-individual'
-              ? `New individual ${d.individualCode ?? ''}${name ? ` (${name})` : ''} created.`
+              ? `New individual ${d.individualCode ?? ''}${name ? ` (${name})` : ''} created`
               : verdict === 'no-match'
-                ? 'Marked as not a match.'
-                : "Marked as can't tell.";
-        setHistory((h) => [
-          ...h,
-          {
-            decisionId: d.decisionId,
-            detectionId: currentId,
-            verdict,
-            individualCode: d.individualCode,
-            summary,
-          },
-        ]);
+                ? 'Marked as not a match'
+                : "Marked as can't tell";
+        const summary = d.detectionsDecided > 1 ? `${said}: all ${d.detectionsDecided} frames.` : `${said}.`;
+        const entry: Decided = {
+          decisionId: d.decisionId,
+          detectionId: currentId,
+          verdict,
+          individualCode: d.individualCode,
+          summary,
+          mode,
+        };
+        setHistory((h) => [...h, entry]);
         setOrder((o) => o.filter((x) => x !== currentId));
         setCurrentId(next);
-        toast.show(summary, { action: { label: 'Undo', run: () => undoRef.current() } });
+        toast.show(summary, { action: { label: 'Undo', run: () => undoRef.current(entry) } });
       } catch (e) {
         setActionError(e instanceof Error ? e : new Error(errorMessage(e)));
       } finally {
         setBusy(false);
       }
     },
-    [currentId, busy, order, toast],
+    [currentId, frameId, busy, photoReady, order, mode, toast],
   );
 
-  const undo = useCallback(async () => {
-    const last = history[history.length - 1];
-    if (!last || busy) return;
-    setBusy(true);
-    setActionError(null);
-    try {
-      await call('decisions.undo', { decisionId: last.decisionId });
-      setHistory((h) => h.slice(0, -1));
-      setOrder((o) => reinsert(o, last.detectionId, currentId));
-      setCurrentId(last.detectionId);
-      toast.show(`Undone: ${last.summary}`);
-    } catch (e) {
-      setActionError(e instanceof Error ? e : new Error(errorMessage(e)));
-    } finally {
-      setBusy(false);
-    }
-  }, [history, busy, currentId, toast]);
-  const undoRef = useRef(undo);
+  /** Sets the flank seen on this frame, for its whole encounter; the toast undoes it. */
+  const setFlank = useCallback(
+    async (flank: 'left' | 'right') => {
+      if (frameId === null || busy || !photoReady) return;
+      setActionError(null);
+      try {
+        const changes = await call('detections.setFlank', { detectionId: frameId, flank });
+        const where = changes.length > 1 ? ` on ${changes.length} frames` : '';
+        toast.show(
+          changes.length === 0
+            ? `Already the ${flank} flank.`
+            : `${flank === 'left' ? 'Left' : 'Right'} flank set${where}.`,
+          changes.length === 0
+            ? undefined
+            : { action: { label: 'Undo', run: () => void call('detections.restoreFlanks', { changes }) } },
+        );
+      } catch (e) {
+        setActionError(e instanceof Error ? e : new Error(errorMessage(e)));
+      }
+    },
+    [frameId, busy, photoReady, toast],
+  );
+
+  /** Leaves this detection undecided and moves on; it comes back at the end of the list. */
+  const skip = useCallback(() => {
+    if (currentId === null || busy) return;
+    const at = order.indexOf(currentId);
+    const rest = order.filter((x) => x !== currentId);
+    setOrder([...rest, currentId]);
+    setCurrentId(rest[at] ?? rest[0] ?? currentId);
+    setSkipped((s) => (s.includes(currentId) ? s : [...s, currentId]));
+  }, [currentId, busy, order]);
+
+  // U undoes the newest decision made in the list on screen; a toast's Undo undoes its own decision.
+  const inMode = history.filter((h) => h.mode === mode);
+  const last = inMode[inMode.length - 1];
+  const undo = useCallback(
+    async (target?: Decided) => {
+      const entry = target ?? last;
+      if (!entry || busy || !history.includes(entry)) return;
+      setBusy(true);
+      setActionError(null);
+      try {
+        await call('decisions.undo', { decisionId: entry.decisionId });
+        setHistory((h) => h.filter((x) => x !== entry));
+        // Undone from the other list, it reappears there when that list is opened.
+        if (entry.mode === mode) {
+          setOrder((o) => reinsert(o, entry.detectionId, currentId));
+          setCurrentId(entry.detectionId);
+        }
+        toast.show(`Undone: ${entry.summary}`);
+      } catch (e) {
+        setActionError(e instanceof Error ? e : new Error(errorMessage(e)));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [last, history, busy, mode, currentId, toast],
+  );
   undoRef.current = undo;
-  const last = history[history.length - 1];
 
   const perform = useCallback(
     (a: ReviewAction) => {
@@ -181,20 +298,29 @@ export function ReviewScreen() {
         case 'undo':
           void undo();
           break;
+        case 'skip':
+          skip();
+          break;
         case 'select':
           setSelected((s) => moveSelection(s, a.delta, list.length));
+          break;
+        case 'frame':
+          setFrame((f) => moveSelection(f, a.delta, frames.length));
+          break;
+        case 'flank':
+          void setFlank(a.flank);
           break;
         case 'reset-zoom':
           setView(IDENTITY);
           break;
       }
     },
-    [chosen, list, decide, undo],
+    [chosen, list, decide, undo, skip, frames.length, setFlank],
   );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (naming) return;
+      if (naming || ended) return;
       const action = reviewActionFor({
         key: e.key,
         ctrlKey: e.ctrlKey,
@@ -205,50 +331,91 @@ export function ReviewScreen() {
       if (!action) return;
       if (current === undefined && action.kind !== 'undo') return;
       e.preventDefault();
+      // Ignored, not queued: the reviewer presses again once the photo is there.
+      if (decidesOnPhoto(action) && !photoReady) return;
       perform(action);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [perform, naming, current]);
+  }, [perform, naming, ended, current, photoReady]);
 
-  if (queue.error && !queue.data) {
+  const source = mode === 'queue' ? queue : revisit;
+  if (source.error && !source.data) {
     return (
       <div className="page">
         <ErrorBanner
-          error={queue.error}
-          onRetry={() => void queue.refetch()}
-          title="Could not load the review queue."
+          error={source.error}
+          onRetry={() => void source.refetch()}
+          title={
+            mode === 'queue' ? 'Could not load the review queue.' : 'Could not load the list to revisit.'
+          }
         />
       </div>
     );
   }
-  if (!queue.data)
+  if (!source.data)
     return (
       <div className="page">
         <Loading />
       </div>
     );
 
-  if (currentId === null) {
+  const toRevisit = revisit.data?.total ?? 0;
+  const summary = (
+    <SessionSummary
+      history={history}
+      skipped={skipped.filter((id) => !history.some((h) => h.detectionId === id))}
+      toRevisit={toRevisit}
+      onRevisit={mode === 'revisit' && !ended ? undefined : () => openList('revisit')}
+    />
+  );
+
+  if (ended) {
     return (
       <div className="page">
         <PageHeader title="Review" />
-        <EmptyState title="Nothing to review — import photos">
-          <p>No detection is waiting for a decision. New detections appear here after an import.</p>
-          <p>
-            <a className="btn btn-primary" href={href({ screen: 'import' })}>
-              Go to Import
-            </a>
-          </p>
-          {history.length > 0 && (
+        {summary}
+        <p className="session-actions">
+          <button type="button" className="btn btn-primary" onClick={() => setEnded(false)}>
+            Continue reviewing
+          </button>
+        </p>
+      </div>
+    );
+  }
+
+  if (currentId === null) {
+    return (
+      <div className="page">
+        <PageHeader title={mode === 'queue' ? 'Review' : 'To revisit'} />
+        {mode === 'queue' ? (
+          <EmptyState title="Nothing to review — import photos">
+            <p>No detection is waiting for a decision. New detections appear here after an import.</p>
             <p>
-              <button type="button" className="btn" onClick={() => void undo()}>
-                Undo last decision
+              <a className="btn btn-primary" href={href({ screen: 'import' })}>
+                Go to Import
+              </a>
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="Nothing left to revisit">
+            <p>No detection marked can’t tell or not a match is waiting to be looked at again.</p>
+            <p>
+              <button type="button" className="btn btn-primary" onClick={() => openList('queue')}>
+                Back to the review queue ({plural(queue.data?.total ?? 0, 'detection')})
               </button>
             </p>
-          )}
-          {last && <LastDecisionReport {...last} />}
-        </EmptyState>
+          </EmptyState>
+        )}
+        {(history.length > 0 || skipped.length > 0) && summary}
+        {last && (
+          <p className="session-actions">
+            <button type="button" className="btn" onClick={() => void undo()}>
+              Undo last decision
+            </button>
+          </p>
+        )}
+        {last && <LastDecisionReport {...last} />}
       </div>
     );
   }
@@ -258,32 +425,63 @@ export function ReviewScreen() {
   return (
     <div className="page review">
       <header className="page-header">
-        <h1>Review</h1>
+        <h1>{mode === 'queue' ? 'Review' : 'To revisit'}</h1>
         <div className="page-header-extra">
           <span className="muted">
             {position > 0 ? `${position} of ${order.length.toLocaleString()} loaded · ` : ''}
-            {plural(queue.data.total, 'detection')} to review
+            {mode === 'queue'
+              ? `${plural(queue.data?.total ?? 0, 'encounter')} to review`
+              : `${plural(toRevisit, 'detection')} to revisit`}
           </span>
+          {mode === 'queue' ? (
+            <button type="button" className="btn btn-small" onClick={() => openList('revisit')}>
+              To revisit ({toRevisit.toLocaleString()})
+            </button>
+          ) : (
+            <button type="button" className="btn btn-small" onClick={() => openList('queue')}>
+              Back to the review queue ({(queue.data?.total ?? 0).toLocaleString()})
+            </button>
+          )}
+          <button type="button" className="btn btn-small" onClick={() => setEnded(true)}>
+            End session
+          </button>
         </div>
       </header>
       <ErrorBanner
-        error={queue.error}
-        onRetry={() => void queue.refetch()}
-        title="Could not refresh the queue."
+        error={source.error}
+        onRetry={() => void source.refetch()}
+        title={mode === 'queue' ? 'Could not refresh the queue.' : 'Could not refresh the list to revisit.'}
       />
 
       <div className="review-grid">
         <aside className="review-side" aria-label="Photo to identify">
           <div className="query-image">
-            <Crop detectionId={currentId} alt="The animal to identify" className="query-crop" />
+            <Crop
+              detectionId={frameId ?? currentId}
+              alt="The animal to identify"
+              className="query-crop"
+              onSettled={onSidePhoto}
+            />
+            {!photoReady && (
+              <p className="photo-loading" role="status">
+                Loading photo… decisions wait for it.
+              </p>
+            )}
           </div>
+          {earlier && (
+            <p className="revisit-note">
+              Marked <strong>{earlier.verdict === 'cant-tell' ? 'can’t tell' : 'not a match'}</strong> by{' '}
+              {earlier.reviewer} on {formatInstant(earlier.decidedAt)}. A new decision replaces it.
+            </p>
+          )}
+          {frames.length > 1 && <EncounterStrip frames={frames} shown={frame} onShow={setFrame} />}
           {current && <QueryFacts d={current} />}
           <NewVerdict data={shown} />
-          <div className="decisions" aria-label="Decision">
+          <div className="decisions" aria-label="Decision" aria-busy={!photoReady}>
             <button
               type="button"
               className="btn btn-decide btn-match"
-              disabled={!chosen || busy}
+              disabled={!chosen || busy || !photoReady}
               onClick={() => chosen && void decide('match', chosen)}
             >
               <span>Match{chosen ? ` ${individualLabel(chosen)}` : ''}</span>
@@ -292,7 +490,7 @@ export function ReviewScreen() {
             <button
               type="button"
               className="btn btn-decide"
-              disabled={busy}
+              disabled={busy || !photoReady}
               onClick={() => void decide('no-match')}
             >
               <span>Not a match</span>
@@ -301,20 +499,29 @@ export function ReviewScreen() {
             <button
               type="button"
               className="btn btn-decide"
-              disabled={busy}
+              disabled={busy || !photoReady}
               onClick={() => void decide('cant-tell')}
             >
               <span>Can’t tell</span>
               <Kbd>C</Kbd>
             </button>
-            <button type="button" className="btn btn-decide" disabled={busy} onClick={() => setNaming(true)}>
+            <button
+              type="button"
+              className="btn btn-decide"
+              disabled={busy || !photoReady}
+              onClick={() => setNaming(true)}
+            >
               <span>New individual</span>
               <Kbd>N</Kbd>
+            </button>
+            <button type="button" className="btn btn-decide" disabled={busy} onClick={skip}>
+              <span>Skip</span>
+              <Kbd>S</Kbd>
             </button>
             <button
               type="button"
               className="btn btn-decide btn-undo"
-              disabled={history.length === 0 || busy}
+              disabled={!last || busy}
               onClick={() => void undo()}
             >
               <span>Undo</span>
@@ -345,16 +552,18 @@ export function ReviewScreen() {
               onClick={() => setView(IDENTITY)}
               disabled={view.scale === 1}
             >
-              Reset zoom <Kbd>R</Kbd>
+              Reset zoom <Kbd>0</Kbd>
             </button>
           </div>
           <CompareView
             left={{
-              detectionId: currentId,
+              detectionId: frameId ?? currentId,
               label: current ? baseName(current.file) : '—',
               caption: current
                 ? [current.station, formatCaptureTime(current.capturedAt)].filter(Boolean).join(' · ')
                 : '',
+              onSettled: onComparePhoto,
+              loading: !photoReady,
             }}
             right={
               chosen
@@ -400,6 +609,49 @@ export function ReviewScreen() {
   );
 }
 
+/** This session's decisions by kind (undone ones left out), what was skipped, and the way to the revisit list. */
+function SessionSummary({
+  history,
+  skipped,
+  toRevisit,
+  onRevisit,
+}: {
+  history: Decided[];
+  skipped: number[];
+  toRevisit: number;
+  onRevisit: (() => void) | undefined;
+}) {
+  const count = (v: Verdict) => history.filter((h) => h.verdict === v).length;
+  const rows: [string, number][] = [
+    ['Matches', count('match')],
+    ['New individuals', count('new-individual')],
+    ['Not a match', count('no-match')],
+    ['Can’t tell', count('cant-tell')],
+    ['Skipped (still undecided)', skipped.length],
+  ];
+  return (
+    <section className="session-summary" aria-labelledby="session-summary-title">
+      <h2 id="session-summary-title">This session</h2>
+      <dl>
+        {rows.map(([label, n]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{n.toLocaleString()}</dd>
+          </div>
+        ))}
+      </dl>
+      {onRevisit && (
+        <p>
+          <button type="button" className="btn" onClick={onRevisit} disabled={toRevisit === 0}>
+            To revisit ({toRevisit.toLocaleString()})
+          </button>{' '}
+          <span className="muted">can’t tell and not-a-match detections, newest first</span>
+        </p>
+      )}
+    </section>
+  );
+}
+
 function QueryFacts({ d }: { d: DetectionDto }) {
   return (
     <dl className="facts">
@@ -422,12 +674,8 @@ function QueryFacts({ d }: { d: DetectionDto }) {
         <dd>{flankLabel(d.flank)}</dd>
       </div>
       <div>
-        <dt>Detector</dt>
-        <dd>
-          {d.confidence === null
-            ? 'Whole photo (no detector)'
-            : `${Math.round(d.confidence * 100)}% sure it is an animal`}
-        </dd>
+        <dt>Found by</dt>
+        <dd>{boxSourceLabel(d)}</dd>
       </div>
     </dl>
   );
@@ -583,5 +831,36 @@ function Legend() {
         ))}
       </dl>
     </details>
+  );
+}
+
+/** The frames of the item's encounter, best first: one click (or [ and ]) shows another; a decision covers all. */
+function EncounterStrip(props: { frames: DetectionDto[]; shown: number; onShow: (index: number) => void }) {
+  const times = props.frames
+    .map((f) => (f.capturedAt === null ? Number.NaN : Date.parse(f.capturedAt)))
+    .filter((t) => !Number.isNaN(t));
+  const span = times.length > 1 ? Math.round((Math.max(...times) - Math.min(...times)) / 1000) : null;
+  return (
+    <div className="encounter-strip" aria-label="Frames of this encounter">
+      <p className="muted">
+        Encounter · {props.frames.length} frames{span !== null ? ` within ${span} s` : ''} · one decision for
+        all <Kbd>[</Kbd> <Kbd>]</Kbd>
+      </p>
+      <ol>
+        {props.frames.map((f, i) => (
+          <li key={f.detectionId}>
+            <button
+              type="button"
+              className={i === props.shown ? 'frame-thumb frame-thumb-shown' : 'frame-thumb'}
+              aria-pressed={i === props.shown}
+              aria-label={`Frame ${i + 1}: ${baseName(f.file)}`}
+              onClick={() => props.onShow(i)}
+            >
+              <img src={imagePaths.crop(f.detectionId)} alt="" loading="lazy" />
+            </button>
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }

@@ -30,6 +30,7 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
   const toast = useToast();
   const [reviewer, setReviewer] = useState(s.reviewer);
   const [count, setCount] = useState(String(s.reviewCandidates));
+  const [gap, setGap] = useState(String(s.encounterGapSeconds));
   const [threshold, setThreshold] = useState(
     s.newIndividualThreshold === null ? '' : String(s.newIndividualThreshold),
   );
@@ -37,15 +38,19 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
   useEffect(() => {
     setReviewer(s.reviewer);
     setCount(String(s.reviewCandidates));
+    setGap(String(s.encounterGapSeconds));
     setThreshold(s.newIndividualThreshold === null ? '' : String(s.newIndividualThreshold));
   }, [s]);
-  const ids = { reviewer: useId(), count: useId(), threshold: useId() };
+  const ids = { reviewer: useId(), count: useId(), gap: useId(), threshold: useId() };
 
   const submit = async () => {
     setProblem(null);
     const n = Number(count);
     if (!Number.isInteger(n) || n < 1 || n > 50)
       return setProblem('Number of candidates: a whole number from 1 to 50.');
+    const g = Number(gap);
+    if (!Number.isInteger(g) || g < 0 || g > 3600)
+      return setProblem('Encounter gap: a whole number of seconds from 0 to 3600.');
     const t = threshold.trim() === '' ? null : Number(threshold);
     if (t !== null && (!Number.isFinite(t) || t < 0 || t > 1))
       return setProblem('Threshold: a number from 0 to 1, or empty.');
@@ -53,6 +58,7 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
     const changed = {
       ...(reviewer.trim() !== s.reviewer ? { reviewer: reviewer.trim() } : {}),
       ...(n !== s.reviewCandidates ? { reviewCandidates: n } : {}),
+      ...(g !== s.encounterGapSeconds ? { encounterGapSeconds: g } : {}),
       ...(t !== s.newIndividualThreshold ? { newIndividualThreshold: t } : {}),
     };
     if (Object.keys(changed).length === 0) return toast.show('Nothing changed.');
@@ -90,6 +96,22 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
           value={count}
           onChange={(e) => setCount(e.target.value)}
         />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.gap}>Encounter gap (seconds)</label>
+        <input
+          id={ids.gap}
+          className="input input-short"
+          type="number"
+          min={0}
+          max={3600}
+          value={gap}
+          onChange={(e) => setGap(e.target.value)}
+        />
+        <p className="help">
+          Frames of one station closer in time than this are one encounter: one review item and one decision
+          for all of them, and one event in Camtrap DP exports. 0 reviews every frame on its own.
+        </p>
       </div>
       <div className="field">
         <label htmlFor={ids.threshold}>New-individual threshold</label>

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { StationDto } from '../../../electron/core/api';
+import type { CaptureTimeEditDto, StationDto } from '../../../electron/core/api';
 import { useMutation, useQuery } from '../api/query';
 import { EmptyState, ErrorBanner, InlineError, Loading, PageHeader } from '../components/common';
 import { formatCaptureTime, formatDate, plural } from '../lib/format';
@@ -18,6 +18,7 @@ import {
   type StationForm,
 } from '../lib/stations';
 import { href } from '../router';
+import { ClockForm, ClockNote } from './StationClock';
 import './stations.css';
 
 const COLUMNS = 9;
@@ -32,6 +33,9 @@ export function StationsScreen() {
   const list = useQuery('stations.list', {});
   const [editing, setEditing] = useState<number | null>(null);
   const [saved, setSaved] = useState<SavedNote | null>(null);
+  // "Fix clock": the station whose form is open, and the last clock edit (with its Undo) under its row.
+  const [clock, setClock] = useState<number | null>(null);
+  const [clockEdit, setClockEdit] = useState<{ stationId: number; edit: CaptureTimeEditDto } | null>(null);
   // Each row's Edit button, where focus goes back when its form or note closes.
   const editButtons = useRef(new Map<number, HTMLButtonElement>());
 
@@ -109,6 +113,7 @@ export function StationsScreen() {
                     }}
                     onEdit={() => {
                       setSaved(null);
+                      setClock(null);
                       setEditing(s.stationId);
                     }}
                     onCancel={() => {
@@ -123,6 +128,24 @@ export function StationsScreen() {
                     onDismissNote={() => {
                       backToRow(s.stationId);
                       setSaved(null);
+                    }}
+                    clock={{
+                      open: clock === s.stationId,
+                      edit: clockEdit?.stationId === s.stationId ? clockEdit.edit : null,
+                      onOpen: () => {
+                        setEditing(null);
+                        setClockEdit(null);
+                        setClock(clock === s.stationId ? null : s.stationId);
+                      },
+                      onCancel: () => setClock(null),
+                      onEdit: (edit) => {
+                        setClock(null);
+                        setClockEdit({ stationId: s.stationId, edit });
+                      },
+                      onDismiss: () => {
+                        setClockEdit(null);
+                        backToRow(s.stationId);
+                      },
                     }}
                   />
                 ))}
@@ -159,6 +182,16 @@ function OperationCell({ station, which }: { station: StationDto; which: 'start'
   );
 }
 
+/** The clock fix of one row: its form, and the note of the last edit with Undo. */
+interface RowClock {
+  open: boolean;
+  edit: CaptureTimeEditDto | null;
+  onOpen: () => void;
+  onCancel: () => void;
+  onEdit: (edit: CaptureTimeEditDto) => void;
+  onDismiss: () => void;
+}
+
 function StationRows({
   station: s,
   editing,
@@ -168,6 +201,7 @@ function StationRows({
   onCancel,
   onSaved,
   onDismissNote,
+  clock,
 }: {
   station: StationDto;
   editing: boolean;
@@ -177,6 +211,7 @@ function StationRows({
   onCancel: () => void;
   onSaved: (note: SavedNote) => void;
   onDismissNote: () => void;
+  clock: RowClock;
 }) {
   return (
     <>
@@ -190,7 +225,17 @@ function StationRows({
             </>
           )}
         </th>
-        <td className="num">{s.photos.toLocaleString()}</td>
+        <td className="num">
+          <span className="cell-line">{s.photos.toLocaleString()}</span>
+          {s.undatedPhotos > 0 && (
+            <span
+              className="cell-sub station-undated"
+              title="Without a capture time, the exports leave these photos out: Fix clock gives them one."
+            >
+              {s.undatedPhotos.toLocaleString()} undated
+            </span>
+          )}
+        </td>
         <CaptureCell at={s.firstPhotoAt} />
         <CaptureCell at={s.lastPhotoAt} />
         <td className="num">{formatCoordinate(s.latitude, 'latitude')}</td>
@@ -198,18 +243,44 @@ function StationRows({
         <OperationCell station={s} which="start" />
         <OperationCell station={s} which="end" />
         <td className="station-actions">
-          <button
-            type="button"
-            ref={editButtonRef}
-            className="btn btn-small"
-            aria-label={`Edit station ${s.name}`}
-            aria-expanded={editing}
-            onClick={editing ? onCancel : onEdit}
-          >
-            Edit
-          </button>
+          <div className="station-action-stack">
+            <button
+              type="button"
+              ref={editButtonRef}
+              className="btn btn-small"
+              aria-label={`Edit station ${s.name}`}
+              aria-expanded={editing}
+              onClick={editing ? onCancel : onEdit}
+            >
+              Edit
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Fix clock of station ${s.name}`}
+              aria-expanded={clock.open}
+              disabled={s.photos === 0}
+              onClick={clock.open ? clock.onCancel : clock.onOpen}
+            >
+              Fix clock
+            </button>
+          </div>
         </td>
       </tr>
+      {clock.open && (
+        <tr className="station-edit-row">
+          <td colSpan={COLUMNS}>
+            <ClockForm station={s} onCancel={clock.onCancel} onApplied={clock.onEdit} />
+          </td>
+        </tr>
+      )}
+      {clock.edit && (
+        <tr className="station-note-row">
+          <td colSpan={COLUMNS}>
+            <ClockNote edit={clock.edit} onUndone={clock.onEdit} onDismiss={clock.onDismiss} />
+          </td>
+        </tr>
+      )}
       {editing && (
         <tr className="station-edit-row">
           <td colSpan={COLUMNS}>

@@ -5,6 +5,7 @@ import { formatInstant, formatScore, matcherLabel } from '../lib/format';
 import { whereLabel } from '../lib/remote';
 import { QueueCard } from './remote/QueueCard';
 import { RemoteInferenceCard } from './remote/RemoteStatusCard';
+import { EmptyFramesCard } from './EmptyFramesCard';
 
 export function modelStateLabel(state: string): string {
   const map: Record<string, string> = {
@@ -160,6 +161,7 @@ export function StatusScreen() {
             </section>
           </div>
           {remote.data && <RemoteInferenceCard s={remote.data} />}
+          <EmptyFramesCard />
           <section className="card">
             <h2>Models</h2>
             <ModelTable models={s.models} />

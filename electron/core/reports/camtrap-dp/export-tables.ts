@@ -1,6 +1,8 @@
 import type { CoreContext } from '../../context';
 import { EngineError } from '../../errors';
 import { WHOLE_FRAME_DETECTOR } from '../../inference/detector';
+import { undatedWarning } from '../../gallery/capture-times';
+import { listEncounters } from '../../gallery/encounters';
 import { listSightings, type SightingFilter, type SightingRecord } from '../sightings';
 import { galleryFileUrl, packageFileUrl } from './file-urls';
 import {
@@ -55,6 +57,8 @@ interface MediaRow {
 interface TimedRow {
   row: RowData;
   instant: number;
+  /** The package's row whose time the gallery corrected since (a camera clock fix): its events move with it. */
+  retimed?: boolean;
 }
 
 /** What narrows sightings beyond a station: rows that are not sightings cannot be judged by it, so they stay out. */
@@ -154,7 +158,18 @@ class TableBuilder {
       );
     }
     const reserved = new Set(records.media.map((r) => r.sourceId));
-    const undated: string[] = [];
+    // Photos whose time a standing clock correction set: for those the gallery's time beats the package's.
+    const corrected = new Set(
+      ctx.db
+        .prepare(
+          `SELECT DISTINCT i.media_id FROM capture_time_edit_media i
+             JOIN capture_time_edits e ON e.id = i.edit_id WHERE e.undone_at IS NULL`,
+        )
+        .pluck()
+        .all() as number[],
+    );
+    const undated = new Map<number, number>();
+    const unreadable: string[] = [];
     for (const m of rows) {
       const deploymentID = this.deploymentIds.get(m.station_id) as string;
       const mapped = records.mediaByGallery.get(m.id);
@@ -169,13 +184,25 @@ class TableBuilder {
             deploymentID,
             ...(keepUrl ? {} : { filePath: galleryFileUrl(m.path, m.path_raw), filePublic: 'false' }),
           };
-          timed.push({ row, instant: Date.parse(row.timestamp ?? '') });
+          const fixed =
+            corrected.has(m.id) && m.captured_at !== null
+              ? zonedTime(m.captured_at, zoneOf(record.data.timestamp ?? '') ?? this.utcOffset)
+              : null;
+          if (fixed?.ok === false) {
+            (fixed.reason === 'no-zone' ? this.noZone : unreadable).push(m.path);
+            continue;
+          }
+          if (fixed)
+            timed.push({ row: { ...row, timestamp: fixed.text }, instant: fixed.instant, retimed: true });
+          else timed.push({ row, instant: Date.parse(row.timestamp ?? '') });
         }
+        if (timed.length === 0) continue;
       } else {
         const time = m.captured_at === null ? null : zonedTime(m.captured_at, this.utcOffset);
         if (time === null || !time.ok) {
-          if (time?.ok === false && time.reason === 'no-zone') this.noZone.push(m.path);
-          else undated.push(m.path);
+          if (time === null) undated.set(m.station_id, (undated.get(m.station_id) ?? 0) + 1);
+          else if (time.reason === 'no-zone') this.noZone.push(m.path);
+          else unreadable.push(`${m.path} (${m.captured_at})`);
           continue;
         }
         this.galleryRows = true;
@@ -195,9 +222,19 @@ class TableBuilder {
       this.exportedMedia.set(m.id, timed[0] as TimedRow);
       pushAll(this.mediaByStation, m.station_id, timed);
     }
-    if (undated.length > 0) {
+    for (const station of this.stations) {
+      const frames = undated.get(station.id);
+      if (frames === undefined) continue;
       this.warnings.push(
-        `${undated.length} photo(s) have no capture time and were left out, with their sightings: Camtrap DP requires a timestamp (e.g. ${undated[0]}).`,
+        undatedWarning(
+          { station: station.name, frames },
+          'with their sightings: Camtrap DP requires a timestamp for every media file',
+        ),
+      );
+    }
+    if (unreadable.length > 0) {
+      this.warnings.push(
+        `${unreadable.length} photo(s) were left out, with their sightings, because their capture time is not an ISO date and time, which Camtrap DP requires (e.g. ${unreadable[0]}).`,
       );
     }
   }
@@ -259,11 +296,21 @@ class TableBuilder {
     return rows;
   }
 
-  /** One row per sighting (a detection a standing decision assigns to an individual). */
+  /**
+   * One row per sighting (a detection a standing decision assigns to an individual), with the event (the encounter:
+   * frames of one station close in time) it belongs to; then one event-level row per individual and event.
+   */
   private sightingObservations(): RowData[] {
     const { records } = this;
     const rows: RowData[] = [];
     const reserved = new Set(records.observations.map((r) => r.sourceId));
+    const eventOf = new Map<number, string>();
+    for (const encounter of listEncounters(this.ctx))
+      for (const mediaId of encounter.mediaIds) eventOf.set(mediaId, encounter.key);
+    const events = new Map<
+      string,
+      { first: TimedRow; last: TimedRow; sighting: SightingRecord; deploymentID: string }
+    >();
     let notExported = 0;
     for (const s of listSightings(this.ctx, this.filter)) {
       this.sighted.add(s.detectionId);
@@ -276,16 +323,48 @@ class TableBuilder {
       const mapped = records.observationByDetection.get(s.detectionId);
       if (mapped) this.usedPackages.add(mapped.packageKey);
       else this.galleryRows = true;
-      rows.push(
-        sightingRow(s, {
+      const eventID = mapped?.data.eventID || (eventOf.get(s.mediaId) ?? '');
+      rows.push({
+        ...sightingRow(s, {
           mapped,
           deploymentID,
           mediaID: media.row.mediaID as string,
           timestamp: media.row.timestamp as string,
+          retimed: media.retimed === true,
           individualID: records.individualSource.get(s.individualId) ?? s.individualCode,
           observationID: mapped?.sourceId ?? uniqueId(`detection-${s.detectionId}`, reserved),
         }),
-      );
+        eventID,
+      });
+      if (mapped || eventID === '') continue;
+      const key = `${eventID}\u0000${s.individualId}`;
+      const event = events.get(key);
+      if (!event) events.set(key, { first: media, last: media, sighting: s, deploymentID });
+      else {
+        if (media.instant < event.first.instant) event.first = media;
+        if (media.instant > event.last.instant) event.last = media;
+      }
+    }
+    for (const [key, event] of events) {
+      const eventID = key.split('\u0000')[0] as string;
+      const s = event.sighting;
+      rows.push({
+        observationID: uniqueId(`event-${eventID}-${s.individualCode}`, reserved),
+        deploymentID: event.deploymentID,
+        mediaID: '',
+        eventID,
+        eventStart: event.first.row.timestamp as string,
+        eventEnd: event.last.row.timestamp as string,
+        observationLevel: 'event',
+        observationType: 'animal',
+        scientificName: TIGER.scientificName,
+        count: '1',
+        individualID: records.individualSource.get(s.individualId) ?? s.individualCode,
+        classificationMethod: 'human',
+        classifiedBy: s.reviewer,
+        classificationTimestamp: utcTime(s.decidedAt),
+        observationTags: withFlankTag('', s.flank),
+      });
     }
     if (notExported > 0) {
       this.warnings.push(
@@ -345,6 +424,7 @@ function sightingRow(
     deploymentID: string;
     mediaID: string;
     timestamp: string;
+    retimed: boolean;
     individualID: string;
     observationID: string;
   },
@@ -383,6 +463,10 @@ function sightingRow(
   };
   return {
     ...base,
+    // A media-level observation happens when its photo was taken: a corrected clock moves it too.
+    ...(ids.retimed && base.observationLevel === 'media'
+      ? { eventStart: ids.timestamp, eventEnd: ids.timestamp }
+      : {}),
     deploymentID: ids.deploymentID,
     mediaID: mapped?.data.mediaID ?? ids.mediaID,
     individualID: ids.individualID,

@@ -65,12 +65,18 @@ export function placeSightings(
   return { placed, excluded };
 }
 
-export function exclusionWarnings(e: SecrExclusions): string[] {
+/**
+ * A line per reason. Sightings without a capture time are said per station with the fix (the caller's
+ * `undatedLines`, see undatedWarning), in place of a bare count.
+ */
+export function exclusionWarnings(e: SecrExclusions, undatedLines: readonly string[]): string[] {
   const lines: [number, string][] = [
-    [e.noCaptureTime, 'have no capture time'],
     [e.noStation, 'belong to no station'],
     [e.outsidePeriod, 'fall outside the period'],
     [e.stationNotOperating, 'fall on a day their station was not operating (see "tigerid stations")'],
   ];
-  return lines.filter(([n]) => n > 0).map(([n, why]) => `${n} sighting(s) left out: they ${why}.`);
+  return [
+    ...undatedLines,
+    ...lines.filter(([n]) => n > 0).map(([n, why]) => `${n} sighting(s) left out: they ${why}.`),
+  ];
 }

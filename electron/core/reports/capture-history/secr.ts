@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { CoreContext } from '../../context';
 import type { Flank } from '../../gallery/individuals';
+import { undatedSightingFrames, undatedWarning } from '../../gallery/capture-times';
 import { calendarDateSchema, listStations } from '../../gallery/stations';
 import { parseInput } from '../../validate';
 import { prepareOutputFolder, writeFileAtomic } from '../output-path';
 import { listSightings } from '../sightings';
-import { dateOfDay, dayNumber } from './calendar';
+import { captureDay, dateOfDay, dayNumber } from './calendar';
 import { operatingStations, secrDetectors, withSecrIds } from './detectors';
 import { flankHistory, type FlankHistory } from './flank-captures';
 import { occasionWindows, type Occasion } from './occasions';
@@ -107,7 +108,13 @@ export function exportSecr(
 
   const sightings = listSightings(ctx);
   const { placed, excluded } = placeSightings(sightings, occasions, detectors);
-  warnings.push(...exclusionWarnings(excluded));
+  const undated = undatedSightingFrames(sightings.filter((s) => captureDay(s.capturedAt) === null));
+  warnings.push(
+    ...exclusionWarnings(
+      excluded,
+      undated.map((u) => undatedWarning(u, 'a capture history places each sighting on a day')),
+    ),
+  );
   const { animalIds, captures } = captureLines(placed);
   if (captures.length === 0) {
     warnings.push('No sighting falls in the period at an operating station: captures.txt has no captures.');

@@ -1,0 +1,137 @@
+import type { CoreContext } from '../context';
+import { EngineError } from '../errors';
+import { getSetting } from '../settings';
+
+/** Frames of one station close together in time: the animal passing once, seen in one or several frames. */
+export interface Encounter {
+  /** Stable while its first frame stays first: `E<media id of the first frame>`. */
+  key: string;
+  stationId: number | null;
+  /** Capture times of the first and last frame; null for a frame without a capture time. */
+  start: string | null;
+  end: string | null;
+  /** Frames in capture order. */
+  mediaIds: number[];
+  /** Every detection of those frames, in frame order. */
+  detectionIds: number[];
+}
+
+interface FrameRow {
+  media_id: number;
+  station_id: number | null;
+  captured_at: string | null;
+  detection_ids: string | null;
+}
+
+/**
+ * Splits a station's frames into encounters: a frame joins the previous one's encounter when both have a capture
+ * time and the gap between them is at most `encounters.gapSeconds`. A frame without a time, or without a station,
+ * is an encounter of its own: nothing says it belongs with another.
+ */
+function groupFrames(rows: readonly FrameRow[], gapMs: number): Encounter[] {
+  const encounters: Encounter[] = [];
+  let current: Encounter | undefined;
+  let lastTime: number | undefined;
+  for (const row of rows) {
+    const time = row.captured_at === null ? undefined : Date.parse(row.captured_at);
+    const joins =
+      current !== undefined &&
+      row.station_id !== null &&
+      current.stationId === row.station_id &&
+      time !== undefined &&
+      lastTime !== undefined &&
+      time - lastTime <= gapMs;
+    if (!joins || current === undefined) {
+      current = {
+        key: `E${row.media_id}`,
+        stationId: row.station_id,
+        start: row.captured_at,
+        end: row.captured_at,
+        mediaIds: [],
+        detectionIds: [],
+      };
+      encounters.push(current);
+    }
+    current.mediaIds.push(row.media_id);
+    current.end = row.captured_at;
+    if (row.detection_ids) current.detectionIds.push(...row.detection_ids.split(',').map(Number));
+    lastTime = time;
+  }
+  return encounters;
+}
+
+const FRAMES = `SELECT m.id AS media_id, m.station_id, m.captured_at,
+         (SELECT group_concat(id) FROM (SELECT d.id FROM detections d WHERE d.media_id = m.id ORDER BY d.id)) AS detection_ids
+    FROM media m`;
+const FRAME_ORDER = 'ORDER BY m.station_id, m.captured_at, m.id';
+
+function gapMs(ctx: CoreContext): number {
+  return getSetting(ctx, 'encounters.gapSeconds') * 1000;
+}
+
+/** Every encounter of the gallery, or of one station. */
+export function listEncounters(ctx: CoreContext, options: { stationId?: number } = {}): Encounter[] {
+  const rows = (
+    options.stationId === undefined
+      ? ctx.db.prepare(`${FRAMES} ${FRAME_ORDER}`).all()
+      : ctx.db.prepare(`${FRAMES} WHERE m.station_id = ? ${FRAME_ORDER}`).all(options.stationId)
+  ) as FrameRow[];
+  return groupFrames(rows, gapMs(ctx));
+}
+
+/** The encounter a detection belongs to. */
+export function encounterOfDetection(ctx: CoreContext, detectionId: number): Encounter {
+  const media = ctx.db
+    .prepare('SELECT m.id, m.station_id FROM detections d JOIN media m ON m.id = d.media_id WHERE d.id = ?')
+    .get(detectionId) as { id: number; station_id: number | null } | undefined;
+  if (!media) throw new EngineError('NOT_FOUND', `No detection ${detectionId} in the gallery.`);
+  const frames =
+    media.station_id === null
+      ? (ctx.db.prepare(`${FRAMES} WHERE m.id = ?`).all(media.id) as FrameRow[])
+      : (ctx.db
+          .prepare(`${FRAMES} WHERE m.station_id = ? ${FRAME_ORDER}`)
+          .all(media.station_id) as FrameRow[]);
+  const found = groupFrames(frames, gapMs(ctx)).find((e) => e.mediaIds.includes(media.id));
+  if (!found) throw new EngineError('NOT_FOUND', `Detection ${detectionId} belongs to no encounter.`);
+  return found;
+}
+
+/** An encounter waiting for review, with its undecided detections best first. */
+export interface EncounterToReview {
+  encounter: Encounter;
+  /** Undecided detections, the one most worth looking at first (highest stripe quality, then largest box). */
+  detectionIds: number[];
+}
+
+/**
+ * The review queue by encounter, oldest capture first: one item per encounter that still holds an undecided
+ * detection, so a burst of five frames is one item and one decision.
+ */
+export function undecidedEncounters(
+  ctx: CoreContext,
+  limit: number,
+): { total: number; items: EncounterToReview[] } {
+  const undecided = ctx.db
+    .prepare(
+      `SELECT d.id FROM detections d
+        WHERE NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)
+        ORDER BY d.quality IS NULL, d.quality DESC, d.box_w * d.box_h DESC, d.id`,
+    )
+    .pluck()
+    .all() as number[];
+  const rank = new Map(undecided.map((id, i) => [id, i]));
+  const waiting = listEncounters(ctx)
+    .filter((e) => e.detectionIds.some((id) => rank.has(id)))
+    .sort(
+      (a, b) => (a.start ?? '').localeCompare(b.start ?? '') || (a.mediaIds[0] ?? 0) - (b.mediaIds[0] ?? 0),
+    );
+  return {
+    total: waiting.length,
+    items: waiting.slice(0, limit).map((encounter) => ({
+      encounter,
+      detectionIds: encounter.detectionIds
+        .filter((id) => rank.has(id))
+        .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0)),
+    })),
+  };
+}

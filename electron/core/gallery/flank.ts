@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { CoreContext } from '../context';
+import { EngineError } from '../errors';
+import { parseInput } from '../validate';
+import { encounterOfDetection } from './encounters';
+import type { Flank } from './individuals';
+
+export const FLANKS = ['left', 'right', 'unknown'] as const;
+
+export interface FlankChange {
+  detectionId: number;
+  before: Flank;
+  after: Flank;
+}
+
+const flankInput = z.strictObject({
+  detectionId: z.number().int().positive(),
+  flank: z.enum(FLANKS),
+  /** Also set it on the encounter's other frames that show one animal (the same animal, seen from the same side). */
+  encounter: z.boolean().default(true),
+});
+
+/**
+ * Sets which flank a detection shows, as a reviewer sees it. Matching compares only compatible flanks, and the
+ * exports count captures per flank. Returns every detection changed with its previous flank, so the caller can undo.
+ */
+export function setFlank(ctx: CoreContext, input: z.input<typeof flankInput>): FlankChange[] {
+  const { detectionId, flank, encounter } = parseInput(flankInput, input, 'flank');
+  return ctx.db.transaction((): FlankChange[] => {
+    const current = ctx.db.prepare('SELECT flank FROM detections WHERE id = ?').pluck();
+    if (current.get(detectionId) === undefined)
+      throw new EngineError('NOT_FOUND', `No detection ${detectionId} in the gallery.`);
+    const targets = [detectionId];
+    if (encounter) {
+      const perFrame = ctx.db.prepare('SELECT id FROM detections WHERE media_id = ?').pluck();
+      const chosenFrame = ctx.db
+        .prepare('SELECT media_id FROM detections WHERE id = ?')
+        .pluck()
+        .get(detectionId);
+      for (const mediaId of encounterOfDetection(ctx, detectionId).mediaIds) {
+        if (mediaId === chosenFrame) continue;
+        const ids = perFrame.all(mediaId) as number[];
+        if (ids.length === 1) targets.push(ids[0] as number);
+      }
+    }
+    const update = ctx.db.prepare('UPDATE detections SET flank = ? WHERE id = ?');
+    const changes: FlankChange[] = [];
+    for (const id of targets) {
+      const before = current.get(id) as Flank;
+      if (before === flank) continue;
+      update.run(flank, id);
+      changes.push({ detectionId: id, before, after: flank });
+    }
+    return changes;
+  })();
+}
+
+/** Puts back the flanks a `setFlank` changed. */
+export function restoreFlanks(ctx: CoreContext, changes: readonly FlankChange[]): void {
+  const update = ctx.db.prepare('UPDATE detections SET flank = ? WHERE id = ? AND flank = ?');
+  ctx.db.transaction(() => {
+    for (const change of changes) update.run(change.before, change.detectionId, change.after);
+  })();
+}

@@ -1,0 +1,27 @@
+import type { ModelEntry } from './manifest';
+
+/**
+ * What a user agrees to before a model is downloaded: the licence as the manifest names it, where to read it, the
+ * download itself, and one plain sentence for licences whose obligations are easy to miss. Every door that installs
+ * a model shows these lines before the first byte is fetched.
+ */
+export function licenceNotice(entry: ModelEntry): string[] {
+  const lines = [`Model "${entry.id}" is licensed under ${entry.licence}.`];
+  if (entry.homepage !== undefined) lines.push(`Licence and model page: ${entry.homepage}`);
+  // AGPL's obligations (source for shared copies, and for changed versions used over a network) are easy to miss.
+  if (/\bAGPL\b/i.test(entry.licence)) {
+    lines.push(
+      'AGPL-3.0 in short: you may use and change the model freely; if you give copies to others, or let others use a changed version over a network, you must offer them its source under the same licence.',
+    );
+  }
+  if (entry.url !== null) {
+    const size =
+      entry.size === null
+        ? ''
+        : entry.size >= 1e6
+          ? ` ${(entry.size / 1e6).toFixed(1)} MB`
+          : ` ${entry.size} bytes`;
+    lines.push(`Download:${size} from ${new URL(entry.url).host}`);
+  }
+  return lines;
+}

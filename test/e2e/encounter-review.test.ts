@@ -1,0 +1,128 @@
+import type Database from 'better-sqlite3';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
+import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
+import { runCli } from '../support/run-cli';
+import { tempDir } from '../support/temp-dir';
+import { withGallery } from './support/gallery-db';
+import { ensureRendererBuilt } from './support/renderer-build';
+import { currentFile, rankOf, waitForReviewReady } from './support/review-page';
+import { startServe, type ServeProcess } from './support/serve';
+import { openApp, shoot, textMatches, visible } from './support/ui';
+
+/**
+ * A known tiger ("Stripe 1", decided with the CLI) and a burst of 4 frames of it at station C12, 2 s apart: Review
+ * shows the burst as one item, L sets the left flank on all of it, [ and ] walk its frames, one key decides all 4
+ * and U undoes all 4.
+ */
+describe('reviewing an encounter (a burst) as one item', () => {
+  const temp = tempDir('tigerid-e2e-encounter-');
+  const dataDir = join(temp.path, 'data');
+  let serve: ServeProcess;
+  let browser: LaunchedBrowser;
+  const burst = ['b1', 'b2', 'b3', 'b4'];
+  const detection = new Map<string, number>();
+
+  const db = <T>(read: (d: Database.Database) => T, write = false): T =>
+    withGallery(dataDir, read, { write });
+  const burstRows = (column: 'flank' | 'decisions') =>
+    db((d) =>
+      burst.map((tag) =>
+        column === 'flank'
+          ? d.prepare('SELECT flank FROM detections WHERE id = ?').pluck().get(detection.get(tag))
+          : d
+              .prepare('SELECT COUNT(*) FROM decisions WHERE detection_id = ? AND undone_at IS NULL')
+              .pluck()
+              .get(detection.get(tag)),
+      ),
+    );
+
+  beforeAll(async () => {
+    const built = ensureRendererBuilt();
+    const known = join(temp.path, 'known');
+    const card = join(temp.path, 'card');
+    mkdirSync(known, { recursive: true });
+    mkdirSync(card, { recursive: true });
+    writeFileSync(join(known, 's1.jpg'), await syntheticTigerPhoto(1, 5));
+    for (const [i, tag] of burst.entries())
+      writeFileSync(join(card, `${tag}.jpg`), await syntheticTigerPhoto(1, i));
+    for (const [folder, station] of [
+      [known, 'C1'],
+      [card, 'C12'],
+    ] as const) {
+      const imported = await runCli(['import', folder, '--station', station, '--data', dataDir]);
+      expect(imported.code, imported.stderr).toBe(0);
+    }
+    db((d) => {
+      const rows = d
+        .prepare('SELECT d.id, m.file_name FROM detections d JOIN media m ON m.id = d.media_id')
+        .all() as { id: number; file_name: string }[];
+      for (const r of rows) detection.set(r.file_name.replace('.jpg', ''), r.id);
+      // The camera's clock: the burst 2 s apart, the known tiger a day earlier.
+      const setTime = d.prepare('UPDATE media SET captured_at = ? WHERE file_name = ?');
+      setTime.run('2026-03-01T23:10:00.000Z', 's1.jpg');
+      burst.forEach((tag, i) => setTime.run(`2026-03-02T23:10:0${2 * i}.000Z`, `${tag}.jpg`));
+    }, true);
+    expect(detection.size).toBe(5);
+    const decided = await runCli([
+      'decide',
+      String(detection.get('s1')),
+      'new-individual',
+      '--name',
+      'Stripe 1',
+      '--data',
+      dataDir,
+    ]);
+    expect(decided.code, decided.stderr).toBe(0);
+    await built;
+    serve = await startServe(dataDir);
+    browser = await launchBrowser({ width: 1366, height: 850 });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    temp.cleanup();
+  });
+
+  it('sets the flank on the whole burst, decides it with one key and undoes it with one', async () => {
+    const { page } = browser;
+    await openApp(page, serve.url, '#/review');
+    const first = await waitForReviewReady(page);
+    await textMatches(page.locator('.page-header-extra .muted'), /1 encounter to review/);
+    const strip = await visible(page.locator('.encounter-strip'));
+    expect(await strip.innerText()).toMatch(/Encounter · 4 frames/);
+    expect(await page.locator('.frame-thumb').count()).toBe(4);
+
+    // ] shows the next frame of the same item; [ goes back.
+    await page.keyboard.press(']');
+    const second = await waitForReviewReady(page, first);
+    expect(second).not.toBe(first);
+    expect(await page.locator('.frame-thumb').nth(1).getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('[');
+    expect(await waitForReviewReady(page, second)).toBe(first);
+
+    // L: the left flank, for all 4 frames.
+    await page.keyboard.press('l');
+    await textMatches(page.locator('.toast').last(), /Left flank set on 4 frames/);
+    await expect.poll(() => burstRows('flank')).toEqual(['left', 'left', 'left', 'left']);
+    await shoot(page, 'review-encounter');
+
+    // One key decides the whole burst.
+    const rank = await rankOf(page, 'Stripe 1');
+    expect(rank).toBeGreaterThan(0);
+    await page.keyboard.press(String(rank));
+    await textMatches(page.locator('.toast').last(), /Matched to Stripe 1.*: all 4 frames/);
+    await expect.poll(() => burstRows('decisions')).toEqual([1, 1, 1, 1]);
+    await visible(page.getByText('Nothing to review'));
+
+    // U undoes all 4, and the burst is back as one item.
+    await page.keyboard.press('u');
+    await expect.poll(() => burstRows('decisions')).toEqual([0, 0, 0, 0]);
+    await waitForReviewReady(page);
+    expect(await page.locator('.frame-thumb').count()).toBe(4);
+    expect(await currentFile(page)).toMatch(/b\d\.jpg$/);
+  });
+});
