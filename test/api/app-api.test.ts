@@ -8,6 +8,7 @@ import { Engine } from '../../electron/core/engine';
 import { silentLogger } from '../../electron/core/log';
 import { FileSecretStore } from '../../electron/core/secrets';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
+import { importThroughApi } from '../support/api-import';
 import { tempDir } from '../support/temp-dir';
 
 /** The AppApi called directly, as the third door does: import, review candidates, decide, undo. */
@@ -28,12 +29,7 @@ describe('AppApi over a real engine', () => {
       secrets: new FileSecretStore(join(dir.path, 's.json')),
     });
     api = createAppApi(engine, { TIGERID_REVIEWER: 'api-test' });
-    const job = await api['imports.start']({ folder });
-    for (let i = 0; i < 600; i++) {
-      const [current] = await api['imports.list']({});
-      if (current?.jobId === job.jobId && current.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await importThroughApi(api, { folder });
   });
   afterAll(async () => {
     await engine.close();

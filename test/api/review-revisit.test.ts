@@ -8,6 +8,7 @@ import { Engine } from '../../electron/core/engine';
 import { silentLogger } from '../../electron/core/log';
 import { FileSecretStore } from '../../electron/core/secrets';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
+import { importThroughApi } from '../support/api-import';
 import { tempDir } from '../support/temp-dir';
 
 /** review.revisit: the can't-tell and not-a-match detections, by the decision in force, newest first. */
@@ -27,12 +28,7 @@ describe('review.revisit', () => {
       secrets: new FileSecretStore(join(dir.path, 's.json')),
     });
     api = createAppApi(engine, { TIGERID_REVIEWER: 'revisit-test' });
-    const job = await api['imports.start']({ folder });
-    for (let i = 0; i < 600; i++) {
-      const [current] = await api['imports.list']({});
-      if (current?.jobId === job.jobId && current.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await importThroughApi(api, { folder });
     ids = (await api['review.queue']({})).items.map((d) => d.detectionId);
     expect(ids).toHaveLength(3);
   });

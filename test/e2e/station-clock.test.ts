@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StationDto } from '../../electron/core/api';
 import { Engine } from '../../electron/core/engine';
@@ -14,20 +13,8 @@ import {
 import { tempDir } from '../support/temp-dir';
 import { ensureRendererBuilt } from './support/renderer-build';
 import { apiCall, startServe, type ServeProcess } from './support/serve';
+import { STATIONS, stationCells, stationRow } from './support/stations-page';
 import { openApp, shoot, textMatches, unnamedControls, visible } from './support/ui';
-
-const STATIONS = '#/stations';
-
-const row = (page: Page, name: string) =>
-  page
-    .locator('tbody tr.station-row')
-    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}\\b`) }) });
-/** A row's cells by column header, as a person reads them. */
-async function cells(page: Page, name: string): Promise<Record<string, string>> {
-  const headers = await page.locator('.stations-table thead th').allInnerTexts();
-  const values = await row(page, name).locator('th, td').allInnerTexts();
-  return Object.fromEntries(headers.map((h, i) => [h.trim() || 'Actions', (values[i] ?? '').trim()]));
-}
 
 /**
  * "Fix clock" on the Stations screen, in a real browser against a real `tigerid serve`, on real camera-trap photos
@@ -88,13 +75,13 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     it('previews a shift of a station’s clock, applies it, and shows the new times', async () => {
       const { page } = browser;
       await openApp(page, serve.url, STATIONS);
-      await visible(row(page, 'Ridge'));
+      await visible(stationRow(page, 'Ridge'));
       expect(original.firstPhotoAt).toMatch(/^2021-04-11T/);
       // The whole table, both action buttons included, still fits beside the sidebar.
       const card = page.locator('.stations-card');
       await shoot(page, 'station-clock-list');
       expect(await card.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-      expect((await cells(page, 'Valley')).Photos).toBe('2\n1 undated');
+      expect((await stationCells(page, 'Valley')).Photos).toBe('2\n1 undated');
 
       await page.getByRole('button', { name: 'Fix clock of station Ridge' }).click();
       const form = await visible(page.getByRole('form', { name: 'Fix the clock of station Ridge' }));
@@ -125,8 +112,8 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       const note = await textMatches(page.locator('.clock-note'), /Shifted 4 frames/);
       expect(note).toContain('Shifted 4 frames of the station "Ridge" by +1y.');
       expect(await page.getByRole('form').count()).toBe(0);
-      await textMatches(row(page, 'Ridge').locator('td').nth(1), /^11 Apr 2022/);
-      expect((await cells(page, 'Ridge'))['Last photo']).toMatch(/^11 Apr 2022/);
+      await textMatches(stationRow(page, 'Ridge').locator('td').nth(1), /^11 Apr 2022/);
+      expect((await stationCells(page, 'Ridge'))['Last photo']).toMatch(/^11 Apr 2022/);
       await shoot(page, 'station-clock-applied');
       expect(await listed('Ridge')).toMatchObject({
         photos: 4,
@@ -140,7 +127,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       await page.getByRole('button', { name: 'Undo' }).click();
       const note = await textMatches(page.locator('.clock-note'), /Undone\./);
       expect(note).toContain('4 frames have their previous time again');
-      await textMatches(row(page, 'Ridge').locator('td').nth(1), /^11 Apr 2021/);
+      await textMatches(stationRow(page, 'Ridge').locator('td').nth(1), /^11 Apr 2021/);
       await shoot(page, 'station-clock-undone');
       expect(await listed('Ridge')).toEqual(original);
       await page.getByRole('button', { name: 'Dismiss' }).click();
@@ -159,7 +146,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       await shoot(page, 'station-clock-set');
       await form.getByRole('button', { name: 'Apply to 1 frame' }).click();
       await textMatches(page.locator('.clock-note'), /Set the time of 1 frame without one/);
-      expect((await cells(page, 'Valley')).Photos).toBe('2');
+      expect((await stationCells(page, 'Valley')).Photos).toBe('2');
       expect(await listed('Valley')).toMatchObject({ photos: 2, undatedPhotos: 0 });
       expect(browser.errors.filter((e) => !/Failed to load resource: .* status of 400/.test(e))).toEqual([]);
     });

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StationDto } from '../../electron/core/api';
 import { Engine } from '../../electron/core/engine';
@@ -14,21 +13,8 @@ import {
 import { tempDir } from '../support/temp-dir';
 import { ensureRendererBuilt } from './support/renderer-build';
 import { apiCall, startServe, type ServeProcess } from './support/serve';
+import { STATIONS, stationCells, stationRow } from './support/stations-page';
 import { openApp, shoot, textMatches, unnamedControls, visible } from './support/ui';
-
-/** The screen's route (renderer/src/router.ts): reached by its hash, as a bookmark or the sidebar would. */
-const STATIONS = '#/stations';
-
-const row = (page: Page, name: string) =>
-  page
-    .locator('tbody tr.station-row')
-    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}\\b`) }) });
-/** A row's cells by column header, as a person reads them. */
-async function cells(page: Page, name: string): Promise<Record<string, string>> {
-  const headers = await page.locator('.stations-table thead th').allInnerTexts();
-  const values = await row(page, name).locator('th, td').allInnerTexts();
-  return Object.fromEntries(headers.map((h, i) => [h.trim() || 'Actions', (values[i] ?? '').trim()]));
-}
 
 /**
  * The Stations screen in a real browser against a real `tigerid serve`, on real camera-trap photos (the Camtrap DP
@@ -81,10 +67,10 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       const { page } = browser;
       await openApp(page, serve.url, STATIONS);
       await visible(page.getByRole('heading', { level: 1, name: 'Stations' }));
-      await visible(row(page, 'Ridge'));
+      await visible(stationRow(page, 'Ridge'));
       expect(await page.locator('.page-header').innerText()).toContain('2 stations · 2 need coordinates');
 
-      const ridge = await cells(page, 'Ridge');
+      const ridge = await stationCells(page, 'Ridge');
       expect(ridge.Station).toBe('Ridge Needs coordinates');
       expect(ridge.Photos).toBe('4');
       expect(ridge['First photo']).toMatch(/^11 Apr 2021\n\d\d:\d\d$/);
@@ -93,7 +79,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       // No dates recorded: the photos' day stands in, and the cell says so.
       expect(ridge['Operation start']).toBe('11 Apr 2021\nfirst photo');
       expect(ridge['Operation end']).toBe('11 Apr 2021\nlast photo');
-      expect((await cells(page, 'Valley')).Photos).toBe('2');
+      expect((await stationCells(page, 'Valley')).Photos).toBe('2');
       const card = page.locator('.stations-card');
       expect(await card.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
@@ -130,8 +116,8 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       // The note takes focus, so a screen reader reads the outcome.
       expect(await page.locator('.station-note').evaluate((el) => el === document.activeElement)).toBe(true);
 
-      await textMatches(row(page, 'Ridge').locator('td').nth(3), /^-7\.25 \(S\)$/);
-      const ridge = await cells(page, 'Ridge');
+      await textMatches(stationRow(page, 'Ridge').locator('td').nth(3), /^-7\.25 \(S\)$/);
+      const ridge = await stationCells(page, 'Ridge');
       expect(ridge.Station).toBe('Ridge');
       expect(ridge.Longitude).toBe('110.5 (E)');
       expect(ridge['Operation start']).toBe('1 Apr 2021');
@@ -178,7 +164,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       // Cancel (Escape) leaves the station as it was.
       await latitude.press('Escape');
       expect(await page.getByRole('form').count()).toBe(0);
-      expect((await cells(page, 'Valley')).Latitude).toBe('—');
+      expect((await stationCells(page, 'Valley')).Latitude).toBe('—');
       expect(
         await page
           .getByRole('button', { name: 'Edit station Valley' })

@@ -7,6 +7,7 @@ import { isEngineError } from '../../electron/core/errors';
 import { FileSecretStore } from '../../electron/core/secrets';
 import { CARD_STRIP, FRAME_HEIGHT, writeCard } from '../support/camera-frames';
 import { runCli } from '../support/run-cli';
+import { importThroughApi } from '../support/api-import';
 import { tempDir } from '../support/temp-dir';
 
 const STRIP = CARD_STRIP;
@@ -25,12 +26,7 @@ describe('empty frames through the AppApi', () => {
       secrets: new FileSecretStore(join(dir.path, 's.json')),
     });
     api = createAppApi(engine, { TIGERID_REVIEWER: 'api-test' });
-    const job = await api['imports.start']({ folder, station: 'Ridge' });
-    for (let i = 0; i < 600; i++) {
-      const [current] = await api['imports.list']({});
-      if (current?.jobId === job.jobId && current.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await importThroughApi(api, { folder, station: 'Ridge' });
   });
   afterAll(async () => {
     await engine.close();
