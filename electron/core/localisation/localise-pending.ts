@@ -72,7 +72,9 @@ export async function localisePending(
     const row = select.get(id) as CameraRow | undefined;
     if (row === undefined) continue;
     const key = cameraKey(row);
-    cameras.set(key, [...(cameras.get(key) ?? []), row]);
+    const rows = cameras.get(key);
+    if (rows) rows.push(row);
+    else cameras.set(key, [row]);
   }
   const earlier = ctx.db.prepare(
     `SELECT ${CAMERA_COLUMNS} FROM media
@@ -83,6 +85,8 @@ export async function localisePending(
   const total = [...cameras.values()].reduce((n, rows) => n + rows.length, 0);
   const found = new Map<number, LocalisedFrame>();
   let done = 0;
+  // Reported per frame read (the slow part), from 0, so the progress line shows a rate and an ETA for this phase.
+  hooks.onProgress?.({ phase: 'localise', done, total, unit: 'images' });
   for (const rows of cameras.values()) {
     rows.sort((a, b) => (captureTime(a.captured_at) ?? 0) - (captureTime(b.captured_at) ?? 0) || a.id - b.id);
     for (let start = 0; start < rows.length; start += WINDOW) {
@@ -105,12 +109,16 @@ export async function localisePending(
             ) as CameraRow[]);
       const inputs: FrameToLocalise[] = [];
       const localised: number[] = [];
+      let read = 0;
       for (const row of [...window, ...references]) {
         const sample = await sampleOf(ctx, row);
         if (sample === null) continue;
         inputs.push({ camera: cameraKey(row), capturedAt: captureTime(row.captured_at), sample });
-        if (window.includes(row)) localised.push(row.id);
-        else localised.push(-1);
+        if (window.includes(row)) {
+          localised.push(row.id);
+          read += 1;
+          hooks.onProgress?.({ phase: 'localise', done: done + read, total, unit: 'images' });
+        } else localised.push(-1);
       }
       const results = localiseFrames(inputs);
       for (const [i, id] of localised.entries()) {
@@ -118,9 +126,9 @@ export async function localisePending(
         if (id >= 0 && result !== undefined) found.set(id, result);
       }
       done += window.length;
-      hooks.onProgress?.({ phase: 'localise', done, total, unit: 'images' });
     }
   }
+  hooks.onProgress?.({ phase: 'localise', done, total, unit: 'images' });
   return found;
 }
 
