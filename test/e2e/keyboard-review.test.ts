@@ -1,13 +1,11 @@
 import type Database from 'better-sqlite3';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
-import { runCli } from '../support/run-cli';
-import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
 import { withGallery } from './support/gallery-db';
+import { seedReviewGallery, tagOf, type Seed } from './support/review-gallery';
 import { ensureRendererBuilt } from './support/renderer-build';
 import { candidateNames, rankOf, waitForReviewReady } from './support/review-page';
 import { startServe, type ServeProcess } from './support/serve';
@@ -18,7 +16,7 @@ import { openApp, shoot, textMatches, unnamedControls, visible } from './support
  * 1-3, decided as new individuals with the CLI before serve starts), then the queue q1 (tiger 1 again), q2 (tiger 2),
  * q3 (tiger 3), q4 (tiger 4, never seen), q5 (tiger 1, third view).
  */
-const SEEDS: [string, number, number][] = [
+const SEEDS: Seed[] = [
   ['s1', 1, 0],
   ['s2', 2, 0],
   ['s3', 3, 0],
@@ -45,8 +43,8 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
   let serve: ServeProcess;
   let browser: LaunchedBrowser;
   /** Detection id and individual id by photo tag. */
-  const detection = new Map<string, number>();
-  const individual = new Map<string, number>();
+  let detection = new Map<string, number>();
+  let individual = new Map<string, number>();
 
   const db = <T>(read: (d: Database.Database) => T): T => withGallery(dataDir, read);
   const decisionsOf = (tag: string): DecisionRow[] =>
@@ -58,40 +56,10 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
           )
           .all(detection.get(tag)) as DecisionRow[],
     );
-  const tagOf = (file: string) => /([sq]\d)\.jpg$/.exec(file)?.[1] ?? file;
 
   beforeAll(async () => {
     const built = ensureRendererBuilt();
-    mkdirSync(folder, { recursive: true });
-    for (const [tag, tiger, view] of SEEDS)
-      writeFileSync(join(folder, `${tag}.jpg`), await syntheticTigerPhoto(tiger, view));
-    const imported = await runCli(['import', folder, '--data', dataDir]);
-    expect(imported.code, imported.stderr).toBe(0);
-    db((d) => {
-      const rows = d
-        .prepare('SELECT d.id, m.path FROM detections d JOIN media m ON m.id = d.media_id')
-        .all() as {
-        id: number;
-        path: string;
-      }[];
-      for (const r of rows) detection.set(tagOf(r.path), r.id);
-    });
-    expect(detection.size).toBe(SEEDS.length);
-    for (const tag of ['s1', 's2', 's3']) {
-      const name = `Stripe ${tag.slice(1)}`;
-      const decided = await runCli([
-        'decide',
-        String(detection.get(tag)),
-        'new-individual',
-        '--name',
-        name,
-        '--data',
-        dataDir,
-        '--json',
-      ]);
-      expect(decided.code, decided.stderr).toBe(0);
-      individual.set(name, (JSON.parse(decided.stdout) as { individualId: number }).individualId);
-    }
+    ({ detection, individual } = await seedReviewGallery(dataDir, folder, SEEDS, ['s1', 's2', 's3']));
     await built;
     serve = await startServe(dataDir);
     browser = await launchBrowser({ width: 1366, height: 850 });

@@ -1,13 +1,12 @@
 import type Database from 'better-sqlite3';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
-import { runCli } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
 import { withGallery } from './support/gallery-db';
+import { seedReviewGallery, tagOf, type Seed } from './support/review-gallery';
 import { ensureRendererBuilt } from './support/renderer-build';
 import { currentFile, rankOf, waitForReviewReady } from './support/review-page';
 import { startServe, type ServeProcess } from './support/serve';
@@ -17,7 +16,7 @@ import { openApp, SCREENS_DIR, shoot, textMatches, visible } from './support/ui'
  * Synthetic striped tigers. s1, s2 are decided as new individuals with the CLI before serve starts; the queue is
  * q1 (tiger 1 again), q2 (tiger 2 again), q3 (tiger 3, never seen).
  */
-const SEEDS: [string, number, number][] = [
+const SEEDS: Seed[] = [
   ['s1', 1, 0],
   ['s2', 2, 0],
   ['q1', 1, 1],
@@ -40,8 +39,8 @@ describe('review: decisions wait for the photo, the revisit list, the session su
   const folder = join(temp.path, 'photos');
   let serve: ServeProcess;
   let browser: LaunchedBrowser;
-  const detection = new Map<string, number>();
-  const individual = new Map<string, number>();
+  let detection = new Map<string, number>();
+  let individual = new Map<string, number>();
 
   const db = <T>(read: (d: Database.Database) => T): T => withGallery(dataDir, read);
   const decisionsOf = (tag: string): DecisionRow[] =>
@@ -53,34 +52,13 @@ describe('review: decisions wait for the photo, the revisit list, the session su
           )
           .all(detection.get(tag)) as DecisionRow[],
     );
-  const tagOf = (file: string) => /([sq]\d)\.jpg$/.exec(file)?.[1] ?? file;
   /** The query photo's loading state is on screen (the photo of this detection has not arrived). */
   const photoLoading = (page: Page) =>
     page.evaluate(() => document.querySelector('.query-image .photo-loading') !== null);
 
   beforeAll(async () => {
     const built = ensureRendererBuilt();
-    mkdirSync(folder, { recursive: true });
-    for (const [tag, tiger, view] of SEEDS)
-      writeFileSync(join(folder, `${tag}.jpg`), await syntheticTigerPhoto(tiger, view));
-    const imported = await runCli(['import', folder, '--data', dataDir]);
-    expect(imported.code, imported.stderr).toBe(0);
-    db((d) => {
-      const rows = d
-        .prepare('SELECT d.id, m.path FROM detections d JOIN media m ON m.id = d.media_id')
-        .all() as { id: number; path: string }[];
-      for (const r of rows) detection.set(tagOf(r.path), r.id);
-    });
-    expect(detection.size).toBe(SEEDS.length);
-    for (const tag of ['s1', 's2']) {
-      const name = `Stripe ${tag.slice(1)}`;
-      const decided = await runCli(
-        ['decide', String(detection.get(tag)), 'new-individual', '--name', name, '--data', dataDir, '--json'],
-        {},
-      );
-      expect(decided.code, decided.stderr).toBe(0);
-      individual.set(name, (JSON.parse(decided.stdout) as { individualId: number }).individualId);
-    }
+    ({ detection, individual } = await seedReviewGallery(dataDir, folder, SEEDS, ['s1', 's2']));
     await built;
     serve = await startServe(dataDir);
     browser = await launchBrowser({ width: 1366, height: 850 });

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { Engine } from '../../electron/core/engine';
 import { undoDecision } from '../../electron/core/gallery/decisions';
-import { encounterOfDetection, listEncounters } from '../../electron/core/gallery/encounters';
+import {
+  encounterDetections,
+  encounterOfDetection,
+  listEncounters,
+} from '../../electron/core/gallery/encounters';
 import { decideEncounter } from '../../electron/core/identification/decide';
 import { importAndAnalyse } from '../../electron/core/importing/import-and-analyse';
 import { FileSecretStore } from '../../electron/core/secrets';
@@ -59,21 +63,23 @@ describe('encounters', () => {
   const id = (file: string) => detectionOf.get(file) as number;
 
   it('groups the frames of one station within the gap, and nothing across stations', () => {
-    const groups = listEncounters(engine.core).map((e) => e.detectionIds);
+    const groups = listEncounters(engine.core).map(encounterDetections);
     expect(groups).toContainEqual(
       ['burst-1.jpg', 'burst-2.jpg', 'burst-3.jpg', 'burst-4.jpg', 'burst-5.jpg'].map(id),
     );
     expect(groups).toContainEqual([id('later.jpg')]);
     expect(groups).toContainEqual([id('other.jpg')]);
     expect(groups).toHaveLength(3);
-    expect(encounterOfDetection(engine.core, id('burst-3.jpg')).detectionIds).toHaveLength(5);
+    expect(encounterDetections(encounterOfDetection(engine.core, id('burst-3.jpg')))).toHaveLength(5);
   });
 
   it('follows the gap setting', () => {
     setSetting(engine.core, 'encounters.gapSeconds', 1);
-    expect(encounterOfDetection(engine.core, id('burst-3.jpg')).detectionIds).toEqual([id('burst-3.jpg')]);
+    expect(encounterDetections(encounterOfDetection(engine.core, id('burst-3.jpg')))).toEqual([
+      id('burst-3.jpg'),
+    ]);
     setSetting(engine.core, 'encounters.gapSeconds', 3600);
-    expect(encounterOfDetection(engine.core, id('burst-3.jpg')).detectionIds).toHaveLength(6);
+    expect(encounterDetections(encounterOfDetection(engine.core, id('burst-3.jpg')))).toHaveLength(6);
     setSetting(engine.core, 'encounters.gapSeconds', 60);
   });
 

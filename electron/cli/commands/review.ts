@@ -3,9 +3,9 @@ import { loadAnalysisServices } from '../../core/analysis/load-services';
 import { undoDecision, type DecisionRecord } from '../../core/gallery/decisions';
 import { undecidedEncounters } from '../../core/gallery/encounters';
 import { decideEncounter } from '../../core/identification/decide';
-import { fuseEncounterCandidates } from '../../core/identification/encounter-fusion';
+import { identifyEncounter } from '../../core/identification/encounter-fusion';
 import { GalleryIndex } from '../../core/identification/gallery-index';
-import { identify, storedQueryFeatures, type Identification } from '../../core/identification/identify';
+import type { Identification } from '../../core/identification/identify';
 import { NO_MATCH_HELP } from '../../core/api';
 import { isEngineError } from '../../core/errors';
 import type { Command } from '../command';
@@ -62,32 +62,6 @@ export const reviewCommand: Command = {
       return next.done ? undefined : String(next.value).trim().toLowerCase();
     };
     const history: DecisionRecord[] = [];
-    /** Every frame's candidates, fused: the frame that shows the animal best speaks for the encounter. */
-    const identifyEncounter = (frames: number[]): Identification | undefined => {
-      const results: Identification[] = [];
-      let failure: unknown;
-      for (const id of frames) {
-        try {
-          results.push(
-            identify(core, services, index, storedQueryFeatures(core, services, id), {
-              exclude: new Set(frames),
-            }),
-          );
-        } catch (error) {
-          failure ??= error;
-        }
-      }
-      const first = results[0];
-      if (!first) throw failure;
-      const candidates = fuseEncounterCandidates(results.map((r) => r.candidates));
-      const top = candidates[0];
-      return {
-        ...first,
-        candidates,
-        likelyNew: first.threshold === null || !top ? first.likelyNew : top.score < first.threshold,
-        modelVersions: Object.assign({}, ...results.map((r) => r.modelVersions)) as Record<string, string>,
-      };
-    };
     let decided = 0;
     /** Undoes this session's last decision; returns the queue position to show next. */
     const undoLast = (current: number): number => {
@@ -122,7 +96,7 @@ export const reviewCommand: Command = {
         const heading = `\n[${i + 1}/${queue.length}] detection ${item.detectionId}  ${item.file}${item.frames.length > 1 ? `  (encounter of ${item.frames.length} frames, one decision for all)` : ''}\n`;
         let result: Identification | undefined;
         try {
-          result = identifyEncounter(item.frames);
+          result = identifyEncounter(core, services, index, item.frames);
         } catch (error) {
           if (!isEngineError(error)) throw error;
           ctx.out(`${heading}${error.message}\n`);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { CoreContext } from '../context';
 import { EngineError, isEngineError, messageOf } from '../errors';
 import { boxOf, cropRaw, type BoxColumns } from '../images/crop';
@@ -8,6 +7,7 @@ import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from
 import type { ProgressListener } from '../progress';
 import { getSetting } from '../settings';
 import { WHOLE_FRAME_DETECTOR, type Detection } from '../inference/detector';
+import { readMediaFile } from '../images/media-file';
 import { localisePending } from '../localisation/localise-pending';
 import {
   wholeFrameWithoutStrip,
@@ -52,11 +52,6 @@ export interface AnalysisOutcome {
   /** Set when the frame showed only its camera's background: no detection, set aside as empty. */
   empty?: true;
   error?: { code: string; message: string };
-}
-
-/** Reads a media file by its raw path bytes when the name is not valid UTF-8. */
-export async function readMediaFile(row: { path: string; path_raw: Buffer | null }): Promise<Buffer> {
-  return readFile(row.path_raw ?? row.path);
 }
 
 /**
@@ -322,7 +317,7 @@ function storeAnalysis(
 export interface PendingAnalysisSummary {
   analysed: number;
   detections: number;
-  /** Frames that showed only their camera's background: set aside, no detection (tigerid empties). */
+  /** Frames that showed only their camera's background: set aside, no detection (the Status screen lists them). */
   empty: number;
   failed: AnalysisOutcome[];
 }

@@ -4,6 +4,7 @@ import type { CoreContext } from '../context';
 import { EngineError } from '../errors';
 import { upperBound } from '../reports/sightings';
 import { parseInput } from '../validate';
+import { plural } from '../wording';
 import { findStation } from './stations';
 
 /**
@@ -285,10 +286,6 @@ function resolveScope(ctx: CoreContext, scope: CaptureTimeScope): ResolvedScope 
 function span(times: (string | null)[]): TimeSpan {
   const dated = times.filter((t): t is string => t !== null).sort();
   return { first: dated[0] ?? null, last: dated.at(-1) ?? null };
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
 /** Works out every frame's new time without writing anything. */

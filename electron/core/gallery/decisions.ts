@@ -175,7 +175,8 @@ export function decisionTrail(
   ).map((r) => ({ ...toRecord(r), undoneAt: r.undone_at }));
 }
 
-const UNDECIDED = `NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)`;
+/** SQL: detection `d` has no decision in force (none, or all undone). */
+export const UNDECIDED = `NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)`;
 
 export function undecidedCount(ctx: CoreContext): number {
   return ctx.db.prepare(`SELECT COUNT(*) FROM detections d WHERE ${UNDECIDED}`).pluck().get() as number;

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context';
 import { EngineError } from '../errors';
 import { getSetting } from '../settings';
+import { UNDECIDED } from './decisions';
 
 /** Frames of one station close together in time: the animal passing once, seen in one or several frames. */
 export interface Encounter {
@@ -10,10 +11,28 @@ export interface Encounter {
   /** Capture times of the first and last frame; null for a frame without a capture time. */
   start: string | null;
   end: string | null;
-  /** Frames in capture order. */
-  mediaIds: number[];
-  /** Every detection of those frames, in frame order. */
+  /** Frames in capture order, each with its detections. */
+  frames: EncounterFrame[];
+}
+
+export interface EncounterFrame {
+  mediaId: number;
   detectionIds: number[];
+}
+
+/** Every detection of the encounter, in frame order. */
+export function encounterDetections(encounter: Encounter): number[] {
+  return encounter.frames.flatMap((f) => f.detectionIds);
+}
+
+/**
+ * The detections of the encounter's other frames that show a single animal: the same animal as `detectionId`, as
+ * far as anything can tell. Frames holding several animals are left out: nothing says which of them it is.
+ */
+export function sameAnimalElsewhere(encounter: Encounter, detectionId: number): number[] {
+  return encounter.frames
+    .filter((f) => !f.detectionIds.includes(detectionId) && f.detectionIds.length === 1)
+    .map((f) => f.detectionIds[0] as number);
 }
 
 interface FrameRow {
@@ -47,14 +66,15 @@ function groupFrames(rows: readonly FrameRow[], gapMs: number): Encounter[] {
         stationId: row.station_id,
         start: row.captured_at,
         end: row.captured_at,
-        mediaIds: [],
-        detectionIds: [],
+        frames: [],
       };
       encounters.push(current);
     }
-    current.mediaIds.push(row.media_id);
+    current.frames.push({
+      mediaId: row.media_id,
+      detectionIds: row.detection_ids ? row.detection_ids.split(',').map(Number) : [],
+    });
     current.end = row.captured_at;
-    if (row.detection_ids) current.detectionIds.push(...row.detection_ids.split(',').map(Number));
     lastTime = time;
   }
   return encounters;
@@ -91,7 +111,7 @@ export function encounterOfDetection(ctx: CoreContext, detectionId: number): Enc
       : (ctx.db
           .prepare(`${FRAMES} WHERE m.station_id = ? ${FRAME_ORDER}`)
           .all(media.station_id) as FrameRow[]);
-  const found = groupFrames(frames, gapMs(ctx)).find((e) => e.mediaIds.includes(media.id));
+  const found = groupFrames(frames, gapMs(ctx)).find((e) => e.frames.some((f) => f.mediaId === media.id));
   if (!found) throw new EngineError('NOT_FOUND', `Detection ${detectionId} belongs to no encounter.`);
   return found;
 }
@@ -113,23 +133,24 @@ export function undecidedEncounters(
 ): { total: number; items: EncounterToReview[] } {
   const undecided = ctx.db
     .prepare(
-      `SELECT d.id FROM detections d
-        WHERE NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)
+      `SELECT d.id FROM detections d WHERE ${UNDECIDED}
         ORDER BY d.quality IS NULL, d.quality DESC, d.box_w * d.box_h DESC, d.id`,
     )
     .pluck()
     .all() as number[];
   const rank = new Map(undecided.map((id, i) => [id, i]));
   const waiting = listEncounters(ctx)
-    .filter((e) => e.detectionIds.some((id) => rank.has(id)))
+    .filter((e) => encounterDetections(e).some((id) => rank.has(id)))
     .sort(
-      (a, b) => (a.start ?? '').localeCompare(b.start ?? '') || (a.mediaIds[0] ?? 0) - (b.mediaIds[0] ?? 0),
+      (a, b) =>
+        (a.start ?? '').localeCompare(b.start ?? '') ||
+        (a.frames[0]?.mediaId ?? 0) - (b.frames[0]?.mediaId ?? 0),
     );
   return {
     total: waiting.length,
     items: waiting.slice(0, limit).map((encounter) => ({
       encounter,
-      detectionIds: encounter.detectionIds
+      detectionIds: encounterDetections(encounter)
         .filter((id) => rank.has(id))
         .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0)),
     })),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CoreContext } from '../context';
 import { EngineError } from '../errors';
 import { parseInput } from '../validate';
-import { encounterOfDetection } from './encounters';
+import { encounterOfDetection, sameAnimalElsewhere } from './encounters';
 import type { Flank } from './individuals';
 
 export const FLANKS = ['left', 'right', 'unknown'] as const;
@@ -30,19 +30,10 @@ export function setFlank(ctx: CoreContext, input: z.input<typeof flankInput>): F
     const current = ctx.db.prepare('SELECT flank FROM detections WHERE id = ?').pluck();
     if (current.get(detectionId) === undefined)
       throw new EngineError('NOT_FOUND', `No detection ${detectionId} in the gallery.`);
-    const targets = [detectionId];
-    if (encounter) {
-      const perFrame = ctx.db.prepare('SELECT id FROM detections WHERE media_id = ?').pluck();
-      const chosenFrame = ctx.db
-        .prepare('SELECT media_id FROM detections WHERE id = ?')
-        .pluck()
-        .get(detectionId);
-      for (const mediaId of encounterOfDetection(ctx, detectionId).mediaIds) {
-        if (mediaId === chosenFrame) continue;
-        const ids = perFrame.all(mediaId) as number[];
-        if (ids.length === 1) targets.push(ids[0] as number);
-      }
-    }
+    const targets = [
+      detectionId,
+      ...(encounter ? sameAnimalElsewhere(encounterOfDetection(ctx, detectionId), detectionId) : []),
+    ];
     const update = ctx.db.prepare('UPDATE detections SET flank = ? WHERE id = ?');
     const changes: FlankChange[] = [];
     for (const id of targets) {

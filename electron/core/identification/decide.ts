@@ -1,8 +1,8 @@
 import type { AnalysisServices } from '../analysis/services';
 import type { CoreContext } from '../context';
 import { isEngineError } from '../errors';
-import { recordDecision, type DecisionInput, type DecisionRecord } from '../gallery/decisions';
-import { encounterOfDetection } from '../gallery/encounters';
+import { recordDecision, UNDECIDED, type DecisionInput, type DecisionRecord } from '../gallery/decisions';
+import { encounterOfDetection, sameAnimalElsewhere } from '../gallery/encounters';
 import { findIndividual } from '../gallery/individuals';
 import type { GalleryIndex } from './gallery-index';
 import { identify, storedQueryFeatures, type Identification } from './identify';
@@ -73,20 +73,10 @@ export function decideEncounter(
   input: Omit<DecisionInput, 'scores' | 'modelVersions' | 'candidates' | 'batchId'>,
   identification?: Identification,
 ): DecisionRecord[] {
-  const encounter = encounterOfDetection(ctx, input.detectionId);
-  const detectionsOfFrame = ctx.db.prepare('SELECT id FROM detections WHERE media_id = ?').pluck();
-  const undecided = ctx.db.prepare(
-    'SELECT NOT EXISTS (SELECT 1 FROM decisions WHERE detection_id = ? AND undone_at IS NULL)',
+  const undecided = ctx.db.prepare(`SELECT 1 FROM detections d WHERE d.id = ? AND ${UNDECIDED}`);
+  const others = sameAnimalElsewhere(encounterOfDetection(ctx, input.detectionId), input.detectionId).filter(
+    (id) => undecided.get(id) !== undefined,
   );
-  const chosenFrame = ctx.db
-    .prepare('SELECT media_id FROM detections WHERE id = ?')
-    .pluck()
-    .get(input.detectionId) as number;
-  const others = encounter.mediaIds
-    .filter((mediaId) => mediaId !== chosenFrame)
-    .map((mediaId) => detectionsOfFrame.all(mediaId) as number[])
-    .filter((ids) => ids.length === 1 && undecided.pluck().get(ids[0]) === 1)
-    .map((ids) => ids[0] as number);
   return ctx.db.transaction((): DecisionRecord[] => {
     const first = decideWithScores(ctx, services, index, input, identification);
     if (others.length === 0) return [first];

@@ -1,4 +1,7 @@
-import type { Candidate } from './identify';
+import type { AnalysisServices } from '../analysis/services';
+import type { CoreContext } from '../context';
+import type { GalleryIndex } from './gallery-index';
+import { identify, storedQueryFeatures, type Candidate, type Identification } from './identify';
 
 /** One individual's evidence over all frames of an encounter. */
 export interface FusedCandidate extends Candidate {
@@ -21,4 +24,40 @@ export function fuseEncounterCandidates(frames: readonly (readonly Candidate[])[
     }
   });
   return [...best.values()].sort((a, b) => b.score - a.score || a.bestFrame - b.bestFrame);
+}
+
+/**
+ * Identifies an encounter from all its frames: each frame is identified against the gallery (the encounter's own
+ * frames left out), and the candidate lists fused, so the frame that shows the animal best speaks for the
+ * encounter. Fails only when no frame can be identified, with the first frame's error.
+ */
+export function identifyEncounter(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  index: GalleryIndex,
+  detectionIds: readonly number[],
+): Identification {
+  const results: Identification[] = [];
+  let failure: unknown;
+  for (const id of detectionIds) {
+    try {
+      results.push(
+        identify(ctx, services, index, storedQueryFeatures(ctx, services, id), {
+          exclude: new Set(detectionIds),
+        }),
+      );
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  const first = results[0];
+  if (!first) throw failure;
+  const candidates = fuseEncounterCandidates(results.map((r) => r.candidates));
+  const top = candidates[0];
+  return {
+    ...first,
+    candidates,
+    likelyNew: first.threshold === null || !top ? first.likelyNew : top.score < first.threshold,
+    modelVersions: Object.assign({}, ...results.map((r) => r.modelVersions)) as Record<string, string>,
+  };
 }

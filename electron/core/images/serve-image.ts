@@ -7,6 +7,7 @@ import { getSetting } from '../settings';
 import { boxOf, cropRaw, type BoxColumns } from './crop';
 import { decodeImage } from './decode';
 import { describeFileError, isSystemError } from './file-access';
+import { readMediaFile } from './media-file';
 import type { RawImage } from './raw-image';
 import { THUMBNAIL_MAX_SIDE } from './thumbnail';
 
@@ -138,7 +139,7 @@ async function thumbnail(ctx: CoreContext, row: MediaRow): Promise<RenderedImage
 async function decodePhoto(row: MediaRow, maxSide: number): Promise<RawImage> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(row.path_raw ?? row.path);
+    bytes = await readMediaFile(row);
   } catch (error) {
     throw unreadable(`Photo ${row.path}`, error);
   }

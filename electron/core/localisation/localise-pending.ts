@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { CoreContext } from '../context';
 import { isEngineError, messageOf } from '../errors';
+import { readMediaFile } from '../images/media-file';
 import type { ProgressListener } from '../progress';
 import { sampleFrame, type FrameSample } from './frame-sample';
 import { localiseFrames, type FrameToLocalise, type LocalisedFrame } from './localise-frames';
@@ -135,7 +135,7 @@ export async function localisePending(
 /** Null for a file that cannot be read or decoded: analysis then records the error for that frame, as always. */
 async function sampleOf(ctx: CoreContext, row: CameraRow): Promise<FrameSample | null> {
   try {
-    return await sampleFrame(await readFile(row.path_raw ?? row.path));
+    return await sampleFrame(await readMediaFile(row));
   } catch (error) {
     if (isEngineError(error) || (error as NodeJS.ErrnoException).code !== undefined) {
       ctx.log.debug(`localisation skips ${row.path}: ${messageOf(error)}`);

@@ -4,6 +4,7 @@ import type { RemoteInference } from '../inference/remote-inference';
 import type { Logger } from '../log';
 import type { ProgressListener } from '../progress';
 import { getSetting } from '../settings';
+import { plural } from '../wording';
 import { jobCounts } from './job-store';
 import { syncQueue, type SyncOptions, type SyncSummary } from './sync-worker';
 
@@ -37,7 +38,6 @@ export function syncReport(ctx: CoreContext, summary: SyncSummary, now: Date): S
           .pluck()
           .get(...detections) as number);
   const parts: string[] = [];
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (detections.length > 0) {
     parts.push(
       `${plural(detections.length, 'queued identification')} finished, ${undecided} need${undecided === 1 ? 's' : ''} review`,

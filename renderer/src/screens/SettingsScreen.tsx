@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { SettingsDto } from '../../../electron/core/api';
 import { useMutation, useQuery } from '../api/query';
 import { ErrorBanner, FormFooter, InlineError, Loading, PageHeader } from '../components/common';
@@ -41,7 +41,7 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
     setGap(String(s.encounterGapSeconds));
     setThreshold(s.newIndividualThreshold === null ? '' : String(s.newIndividualThreshold));
   }, [s]);
-  const ids = { reviewer: useId(), count: useId(), gap: useId(), threshold: useId() };
+  const reviewerId = useId();
 
   const submit = async () => {
     setProblem(null);
@@ -75,9 +75,9 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
     >
       <h2>Review</h2>
       <div className="field">
-        <label htmlFor={ids.reviewer}>Reviewer name</label>
+        <label htmlFor={reviewerId}>Reviewer name</label>
         <input
-          id={ids.reviewer}
+          id={reviewerId}
           className="input"
           value={reviewer}
           onChange={(e) => setReviewer(e.target.value)}
@@ -85,55 +85,55 @@ function ReviewSettings({ s }: { s: SettingsDto }) {
         />
         <p className="help">Stored with every decision you make.</p>
       </div>
-      <div className="field">
-        <label htmlFor={ids.count}>Candidates shown per photo</label>
-        <input
-          id={ids.count}
-          className="input input-short"
-          type="number"
-          min={1}
-          max={50}
-          value={count}
-          onChange={(e) => setCount(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.gap}>Encounter gap (seconds)</label>
-        <input
-          id={ids.gap}
-          className="input input-short"
-          type="number"
-          min={0}
-          max={3600}
-          value={gap}
-          onChange={(e) => setGap(e.target.value)}
-        />
-        <p className="help">
-          Frames of one station closer in time than this are one encounter: one review item and one decision
-          for all of them, and one event in Camtrap DP exports. 0 reviews every frame on its own.
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.threshold}>New-individual threshold</label>
-        <input
-          id={ids.threshold}
-          className="input input-short"
-          type="number"
-          min={0}
-          max={1}
-          step={0.01}
-          value={threshold}
-          onChange={(e) => setThreshold(e.target.value)}
-        />
-        <p className="help">
-          When the best candidate scores below this, Review suggests a new individual. Leave empty for no
-          suggestion.
-          {s.calibratedAt ? ` Last set ${formatInstant(s.calibratedAt)}.` : ' Not calibrated yet.'} To
-          calibrate it from your confirmed decisions, run <code>tigerid calibrate</code> on the command line.
-        </p>
-      </div>
+      <NumberField label="Candidates shown per photo" min={1} max={50} value={count} onChange={setCount} />
+      <NumberField label="Encounter gap (seconds)" min={0} max={3600} value={gap} onChange={setGap}>
+        Frames of one station closer in time than this are one encounter: one review item and one decision for
+        all of them, and one event in Camtrap DP exports. 0 reviews every frame on its own.
+      </NumberField>
+      <NumberField
+        label="New-individual threshold"
+        min={0}
+        max={1}
+        step={0.01}
+        value={threshold}
+        onChange={setThreshold}
+      >
+        When the best candidate scores below this, Review suggests a new individual. Leave empty for no
+        suggestion.
+        {s.calibratedAt ? ` Last set ${formatInstant(s.calibratedAt)}.` : ' Not calibrated yet.'} To calibrate
+        it from your confirmed decisions, run <code>tigerid calibrate</code> on the command line.
+      </NumberField>
       <FormFooter pending={save.pending} label="Save settings" problem={problem} error={save.error} />
     </form>
+  );
+}
+
+/** A labelled number input with its help text, as the settings form lays them out. */
+function NumberField(props: {
+  label: string;
+  min: number;
+  max: number;
+  step?: number;
+  value: string;
+  onChange: (value: string) => void;
+  children?: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        className="input input-short"
+        type="number"
+        min={props.min}
+        max={props.max}
+        {...(props.step !== undefined ? { step: props.step } : {})}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.children !== undefined && <p className="help">{props.children}</p>}
+    </div>
   );
 }
 

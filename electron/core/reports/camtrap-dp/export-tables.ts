@@ -306,7 +306,7 @@ class TableBuilder {
     const reserved = new Set(records.observations.map((r) => r.sourceId));
     const eventOf = new Map<number, string>();
     for (const encounter of listEncounters(this.ctx))
-      for (const mediaId of encounter.mediaIds) eventOf.set(mediaId, encounter.key);
+      for (const frame of encounter.frames) eventOf.set(frame.mediaId, encounter.key);
     const events = new Map<
       string,
       { first: TimedRow; last: TimedRow; sighting: SightingRecord; deploymentID: string }

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { readMediaFile } from '../../analysis/analyse-media';
+import { readMediaFile } from '../../images/media-file';
 import type { CoreContext } from '../../context';
 import { engineErrorAt, isEngineError, messageOf } from '../../errors';
 import { cropRaw } from '../../images/crop';

@@ -38,8 +38,8 @@ import {
   formatInstant,
   formatScore,
   photoProblem,
-  plural,
 } from './wording';
+import { plural } from '../../wording';
 
 /** Draws a match report with PDFKit: a cover page (scope, provenance, seal, summary), then one section per sighting. */
 

@@ -78,7 +78,3 @@ export function photoProblem(
       return `image file unreadable: ${file} (${check.reason})`;
   }
 }
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
