@@ -8,6 +8,7 @@ import { identifyCommand } from './commands/identify';
 import { importCommand } from './commands/import';
 import { importCamtrapDpCommand } from './commands/import-camtrap-dp';
 import { exportCommand } from './commands/export';
+import { framesCommand } from './commands/frames';
 import { reportCommand } from './commands/report';
 import { stationsCommand } from './commands/stations';
 import { individualsCommand } from './commands/individuals';
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   decideCommand,
   individualsCommand,
   stationsCommand,
+  framesCommand,
   reportCommand,
   exportCommand,
   calibrateCommand,

@@ -7,7 +7,9 @@ const score = (n: number | undefined) => (n === undefined ? null : n.toFixed(3))
 export function formatIdentification(result: Identification): string {
   const top = result.candidates[0];
   let verdict: string;
-  if (!top) verdict = 'No gallery individual to compare with yet: this would be a new individual.';
+  if (!result.identifiable)
+    verdict = `View not identifiable${result.viewReason ? ` (${result.viewReason})` : ''}: no call either way; the encounter's other frames carry the decision.`;
+  else if (!top) verdict = 'No gallery individual to compare with yet: this would be a new individual.';
   else if (result.threshold === null)
     verdict = 'Not calibrated yet ("tigerid calibrate"), so no new-individual call.';
   else if (result.likelyNew)

@@ -28,16 +28,25 @@ import { findIndividual, individualSightings, listIndividuals, type Flank } from
 import { decideEncounter, decideWithScores } from './identification/decide';
 import { undecidedEncounters } from './gallery/encounters';
 import { restoreFlanks, setFlank } from './gallery/flank';
+import {
+  isIdentifiable,
+  readView,
+  restoreViews,
+  setView,
+  viewStateOf,
+  type ViewColumns,
+} from './gallery/detection-view';
 import { identify, storedQueryFeatures, type Identification } from './identification/identify';
 import type { ModelListing } from './inference/model-store';
 import { remoteHandlers } from './api-remote';
 import { reportHandlers } from './api-reports';
 import { frameHandlers } from './api-frames';
+import { boxHandlers } from './api-boxes';
 import { reviewerName } from './reviewer';
 import { MODAL_TOKEN_ID, MODAL_TOKEN_SECRET } from './secrets';
 import { getSetting, setSetting } from './settings';
 
-interface DetectionRow extends BoxColumns {
+interface DetectionRow extends BoxColumns, ViewColumns {
   id: number;
   media_id: number;
   path: string;
@@ -52,7 +61,7 @@ export function detectionDto(ctx: CoreContext, detectionId: number): DetectionDt
   const row = ctx.db
     .prepare(
       `SELECT d.id, d.media_id, m.path, m.captured_at, s.name AS station, d.box_x, d.box_y, d.box_w, d.box_h,
-              d.confidence, d.detector, d.flank
+              d.confidence, d.detector, d.flank, d.view, d.view_identifiable, d.view_source, d.view_reason
          FROM detections d JOIN media m ON m.id = d.media_id LEFT JOIN stations s ON s.id = m.station_id
         WHERE d.id = ?`,
     )
@@ -68,6 +77,7 @@ export function detectionDto(ctx: CoreContext, detectionId: number): DetectionDt
     confidence: row.confidence,
     detector: row.detector,
     flank: row.flank,
+    view: viewStateOf(row),
   };
 }
 
@@ -147,6 +157,54 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     backend: engine.secrets.backend,
   });
 
+  /** A detection identified against the gallery, as Review shows it; kept as the evidence a decision records. */
+  const candidatesFor = async (detectionId: number, topK?: number): Promise<CandidatesDto> => {
+    const query = detectionDto(ctx, detectionId);
+    const services = await engine.services();
+    const index = await engine.index();
+    let result: CandidatesDto;
+    try {
+      const found = identify(ctx, services, index, storedQueryFeatures(ctx, services, detectionId), {
+        exclude: new Set([detectionId]),
+        ...(topK ? { topK } : {}),
+      });
+      remember(detectionId, index.revision, found);
+      result = {
+        query,
+        candidates: found.candidates.map((c) => ({
+          individualId: c.individualId,
+          code: c.code,
+          name: c.name,
+          score: c.score,
+          scores: c.scores,
+          flank: c.flank,
+          best: detectionDto(ctx, c.bestDetectionId),
+        })),
+        threshold: found.threshold,
+        likelyNew: found.likelyNew,
+        identifiable: found.identifiable,
+        viewReason: found.viewReason,
+        note:
+          found.candidates.length === 0
+            ? 'The gallery has no confirmed individual yet: this is the first one.'
+            : null,
+      };
+    } catch (error) {
+      if (!isEngineError(error, 'NOT_FOUND')) throw error;
+      const identifiable = isIdentifiable(query.view);
+      result = {
+        query,
+        candidates: [],
+        threshold: null,
+        likelyNew: null,
+        identifiable,
+        viewReason: identifiable ? null : query.view.reason,
+        note: error.message,
+      };
+    }
+    return result;
+  };
+
   return {
     async 'status.get'(input) {
       args('status.get', input);
@@ -188,9 +246,12 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
       const { total, items } = undecidedEncounters(ctx, limit);
       return {
         total,
-        items: items.map(({ encounter, detectionIds }) => {
+        items: items.map(({ encounter, detectionIds, looksLikeTiger }) => {
           const frames = detectionIds.map((id) => detectionDto(ctx, id));
-          return { ...(frames[0] as DetectionDto), encounter: { key: encounter.key, frames } };
+          return {
+            ...(frames[0] as DetectionDto),
+            encounter: { key: encounter.key, frames, looksLikeTiger },
+          };
         }),
       };
     },
@@ -210,39 +271,7 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     },
     async 'review.candidates'(input) {
       const { detectionId, topK } = args('review.candidates', input);
-      const query = detectionDto(ctx, detectionId);
-      const services = await engine.services();
-      const index = await engine.index();
-      let result: CandidatesDto;
-      try {
-        const found = identify(ctx, services, index, storedQueryFeatures(ctx, services, detectionId), {
-          exclude: new Set([detectionId]),
-          ...(topK ? { topK } : {}),
-        });
-        remember(detectionId, index.revision, found);
-        result = {
-          query,
-          candidates: found.candidates.map((c) => ({
-            individualId: c.individualId,
-            code: c.code,
-            name: c.name,
-            score: c.score,
-            scores: c.scores,
-            flank: c.flank,
-            best: detectionDto(ctx, c.bestDetectionId),
-          })),
-          threshold: found.threshold,
-          likelyNew: found.likelyNew,
-          note:
-            found.candidates.length === 0
-              ? 'The gallery has no confirmed individual yet: this is the first one.'
-              : null,
-        };
-      } catch (error) {
-        if (!isEngineError(error, 'NOT_FOUND')) throw error;
-        result = { query, candidates: [], threshold: null, likelyNew: null, note: error.message };
-      }
-      return result;
+      return candidatesFor(detectionId, topK);
     },
     async 'decisions.record'(input) {
       const d = args('decisions.record', input);
@@ -274,6 +303,21 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     async 'detections.restoreFlanks'(input) {
       const { changes } = args('detections.restoreFlanks', input);
       restoreFlanks(ctx, changes);
+      return changes.map((c) => ({
+        detectionId: c.detectionId,
+        before: c.after,
+        after: c.before,
+        ...(c.view ? { view: { ...c.view, before: c.view.after, after: c.view.before } } : {}),
+      }));
+    },
+    async 'detections.setView'(input) {
+      const { detectionId, identifiable } = args('detections.setView', input);
+      const change = setView(ctx, { detectionId, identifiable });
+      return { view: readView(ctx, detectionId), change };
+    },
+    async 'detections.restoreViews'(input) {
+      const { changes } = args('detections.restoreViews', input);
+      restoreViews(ctx, changes);
       return changes.map((c) => ({ detectionId: c.detectionId, before: c.after, after: c.before }));
     },
     async 'individuals.list'(input) {
@@ -375,7 +419,8 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     },
     ...remoteHandlers(engine),
     ...reportHandlers(engine, env),
-    ...frameHandlers(engine),
+    ...frameHandlers(engine, reviewer),
+    ...boxHandlers(engine, candidatesFor),
   };
 }
 

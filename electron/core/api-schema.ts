@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { VERDICT_VALUES } from './api';
+import { boxSchema, boxSnapshotSchema, updateBoxInput } from './gallery/boxes';
 import { REVISIT_VERDICTS } from './gallery/decisions';
+import { viewChangeSchema } from './gallery/detection-view';
 import { parseInput } from './validate';
 
 const id = z.number().int().positive();
@@ -94,10 +96,42 @@ export const API_METHODS = {
             detectionId: id,
             before: z.enum(['left', 'right', 'unknown']),
             after: z.enum(['left', 'right', 'unknown']),
+            view: viewChangeSchema.optional(),
           }),
         )
         .min(1)
         .max(1000),
+    }),
+    mutates: true,
+  },
+  // The reviewer's verdict on whether a detection's view can identify the animal (key V).
+  'detections.setView': {
+    input: z.strictObject({ detectionId: id, identifiable: z.boolean() }),
+    mutates: true,
+  },
+  'detections.restoreViews': {
+    input: z.strictObject({ changes: z.array(viewChangeSchema).min(1).max(1000) }),
+    mutates: true,
+  },
+  'detections.boxes': { input: z.strictObject({ mediaId: id }), mutates: false },
+  // Boxes by hand: where a box lies (inside the photo, big enough) is checked by the core against the photo.
+  'detections.addBox': {
+    input: z.strictObject({
+      mediaId: id,
+      box: boxSchema,
+      flank: z.enum(['left', 'right', 'unknown']).optional(),
+    }),
+    mutates: true,
+  },
+  'detections.updateBox': {
+    input: updateBoxInput,
+    mutates: true,
+  },
+  'detections.deleteBox': { input: z.strictObject({ detectionId: id }), mutates: true },
+  'detections.restoreBoxes': {
+    input: z.strictObject({
+      boxes: z.array(boxSnapshotSchema).min(1).max(100),
+      remove: z.array(id).max(100).optional(),
     }),
     mutates: true,
   },
@@ -181,6 +215,18 @@ export const API_METHODS = {
     mutates: false,
   },
   'frames.restore': { input: z.strictObject({ mediaId: id }), mutates: true },
+  'frames.markEmpty': { input: z.strictObject({ mediaId: id }), mutates: true },
+  'detections.markNotTiger': {
+    input: z.strictObject({
+      detectionId: id,
+      /** Blank or absent: an animal that is not a tiger, species not known. */
+      species: z.string().max(200).optional(),
+      encounter: z.boolean().default(true),
+    }),
+    mutates: true,
+  },
+  'detections.species': { input: empty, mutates: false },
+  'contentMarks.undo': { input: z.strictObject({ markId: id }), mutates: true },
   'stations.update': {
     // The patch itself is checked by the core (ranges, dates, latitude with longitude), with its own messages.
     input: z.strictObject({

@@ -6,6 +6,8 @@
  */
 import type { z } from 'zod';
 import type { API_METHODS } from './api-schema';
+import type { ContentMark } from './gallery/content-marks';
+import type { ViewChange, ViewState } from './gallery/detection-view';
 
 export const VERDICT_VALUES = ['match', 'no-match', 'cant-tell', 'new-individual'] as const;
 
@@ -79,7 +81,15 @@ export interface DetectionDto {
   confidence: number | null;
   detector: string;
   flank: Flank;
+  /** Whether the view can identify the animal (judged by analysis, or set by a reviewer); all null: never judged. */
+  view: DetectionViewDto;
 }
+
+/** A detection's view: flank, face or rump, partial, too small, blurred or featureless, and whether it identifies. */
+export type DetectionViewDto = ViewState;
+
+/** A view a reviewer set (key V), with what it was, so the change can be undone. */
+export type ViewChangeDto = ViewChange;
 
 /** One review item: an encounter (the frames of one station close in time), shown by its best frame. */
 export interface ReviewItemDto extends DetectionDto {
@@ -87,6 +97,8 @@ export interface ReviewItemDto extends DetectionDto {
     key: string;
     /** The encounter's undecided detections, best first; the item's own detection is the first. */
     frames: DetectionDto[];
+    /** False when its stripes look nothing like a tiger's (likely another species): queued after the rest. */
+    looksLikeTiger: boolean;
   };
 }
 
@@ -101,6 +113,44 @@ export interface FlankChangeDto {
   detectionId: number;
   before: Flank;
   after: Flank;
+  /** The view of the detection the flank was set on: a flank seen by the reviewer identifies. */
+  view?: ViewChangeDto;
+}
+
+/** One box of a frame as the box editor shows it: where it is, how it was found, whether it is decided. */
+export interface FrameBoxDto {
+  detectionId: number;
+  box: BoxDto;
+  /** How it was found: a detector's id, background, burst-motion, whole-frame, drawn (by hand), camtrap-dp… */
+  detector: string;
+  confidence: number | null;
+  flank: Flank;
+  /** A decision is in force on it: it can be moved (and is described again) but not deleted. */
+  decided: boolean;
+}
+
+/** A box as it was before an edit removed or moved it, to put it back (undo). */
+export interface BoxSnapshotDto {
+  mediaId: number;
+  box: BoxDto;
+  detector: string;
+  confidence: number | null;
+  flank: Flank;
+}
+
+/** What a hand edit of a frame's boxes did, with everything Review needs to refresh and to undo it. */
+export interface BoxEditDto {
+  mediaId: number;
+  /** The box added, moved or (first) restored; null after a delete. */
+  detectionId: number | null;
+  /** Boxes the edit removed: the one deleted, or the whole-frame detection a drawn box replaced. */
+  removed: BoxSnapshotDto[];
+  /** For a move or resize: the box before it (undo: 'detections.updateBox' with its box and `as`). */
+  before: BoxSnapshotDto | null;
+  /** The frame's boxes after the edit. */
+  boxes: FrameBoxDto[];
+  /** The edited box identified again; null after a delete. */
+  candidates: CandidatesDto | null;
 }
 
 /** A detection whose decision in force is can't tell or not a match: the review screen's "To revisit" list. */
@@ -132,6 +182,13 @@ export interface CandidatesDto {
   candidates: CandidateDto[];
   threshold: number | null;
   likelyNew: boolean | null;
+  /**
+   * False when the query's view cannot identify the animal: candidates are listed, none is called probably known
+   * and no new individual is suggested (likelyNew is null); the encounter's other frames carry the decision.
+   */
+  identifiable: boolean;
+  /** Why the view cannot identify, in words for the reviewer; null when it can. */
+  viewReason: string | null;
   /** Why there are no candidates, in words for the reviewer (no features, empty gallery). */
   note: string | null;
 }
@@ -294,7 +351,15 @@ export interface EmptyFrameDto {
   file: string;
   station: string | null;
   capturedAt: string | null;
+  /** Who set it aside: analysis (only the background seen), or a reviewer (E in Review: no animal in it). */
+  source: 'localisation' | 'reviewer';
 }
+
+/**
+ * A reviewer's word on what a photo shows: the frame is empty (E), or the detection is not a tiger (O), with the
+ * species when named. Both leave Review and undo with 'contentMarks.undo'.
+ */
+export type ContentMarkDto = Omit<ContentMark, 'id'> & { markId: number };
 
 export interface ReportDto {
   file: string;
@@ -325,6 +390,13 @@ export interface ApiOutputs {
   'decisions.undo': DecisionDto;
   'detections.setFlank': FlankChangeDto[];
   'detections.restoreFlanks': FlankChangeDto[];
+  'detections.setView': { view: DetectionViewDto; change: ViewChangeDto | null };
+  'detections.restoreViews': ViewChangeDto[];
+  'detections.boxes': FrameBoxDto[];
+  'detections.addBox': BoxEditDto;
+  'detections.updateBox': BoxEditDto;
+  'detections.deleteBox': BoxEditDto;
+  'detections.restoreBoxes': BoxEditDto;
   'individuals.list': IndividualSummaryDto[];
   'individuals.get': IndividualDetailDto;
   'individuals.rename': EditDto;
@@ -352,6 +424,10 @@ export interface ApiOutputs {
   'stations.undoTime': CaptureTimeEditDto;
   'frames.empty': { total: number; items: EmptyFrameDto[] };
   'frames.restore': { mediaId: number; detections: number };
+  'frames.markEmpty': ContentMarkDto;
+  'detections.markNotTiger': ContentMarkDto;
+  'detections.species': { species: string[] };
+  'contentMarks.undo': ContentMarkDto;
   'exports.defaultFolder': { folder: string };
   'reports.match': ReportDto;
   'exports.csv': ExportDto;

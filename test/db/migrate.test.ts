@@ -124,4 +124,68 @@ describe('gallery database', () => {
     expect(() => db.exec("UPDATE media SET content = 'blank'")).toThrowError(/CHECK constraint/);
     db.close();
   });
+
+  it('records each detection’s view, who judged it and why (0007); unjudged rows stay NULL', () => {
+    const db = openGalleryDatabase(join(dir, 'g.sqlite'));
+    expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toContain('0007_detection_view');
+    db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at)
+             VALUES ('x', '/p', 'p', 1, 1, 1, 'jpeg', 'now')`);
+    db.exec(`INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, detector, created_at)
+             VALUES (1, 0, 0, 1, 1, 'whole-frame', 'now')`);
+    expect(
+      db.prepare('SELECT view, view_identifiable, view_source, view_reason FROM detections').get(),
+    ).toEqual({
+      view: null,
+      view_identifiable: null,
+      view_source: null,
+      view_reason: null,
+    });
+    db.exec("UPDATE detections SET view = 'partial', view_identifiable = 0, view_source = 'judged'");
+    expect(() => db.exec("UPDATE detections SET view = 'side'")).toThrowError(/CHECK constraint/);
+    expect(() => db.exec('UPDATE detections SET view_identifiable = 2')).toThrowError(/CHECK constraint/);
+    expect(() => db.exec("UPDATE detections SET view_source = 'model'")).toThrowError(/CHECK constraint/);
+    db.close();
+  });
+
+  it('keeps a reviewer’s marks (0008): empty frame or not a tiger, who set what a frame shows, species only on other', () => {
+    const db = openGalleryDatabase(join(dir, 'g.sqlite'));
+    expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toContain('0008_content_marks');
+    db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at)
+             VALUES ('x', '/p', 'p', 1, 1, 1, 'jpeg', 'now')`);
+    db.exec(
+      `INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, detector, created_at) VALUES (1, 0, 0, 1, 1, 'background', 'now')`,
+    );
+    expect(db.prepare('SELECT content_source FROM media').pluck().get()).toBe('localisation');
+    expect(() => db.exec("UPDATE media SET content_source = 'model'")).toThrowError(/CHECK constraint/);
+    expect(() => db.exec("UPDATE detections SET species = 'Panthera pardus'")).toThrowError(
+      /CHECK constraint/,
+    );
+    db.exec("UPDATE detections SET label = 'other', species = 'Panthera pardus'");
+    expect(() =>
+      db.exec(`INSERT INTO content_marks (kind, reviewer, made_at) VALUES ('empty', 'r', 'now')`),
+    ).toThrowError(/CHECK constraint/);
+    db.exec(
+      `INSERT INTO content_marks (kind, species, reviewer, made_at) VALUES ('not-tiger', 'Panthera pardus', 'r', 'now')`,
+    );
+    db.exec(
+      `INSERT INTO content_mark_detections (mark_id, detection_id, previous_label) VALUES (1, 1, 'animal')`,
+    );
+    db.exec('DELETE FROM media WHERE id = 1');
+    expect(db.prepare('SELECT COUNT(*) FROM content_mark_detections').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('keeps a tiger-likeness per detection (0009), unmeasured by default, within [0, 1]', () => {
+    const db = openGalleryDatabase(join(dir, 'g.sqlite'));
+    expect(db.prepare('SELECT id FROM schema_migrations').pluck().all()).toContain('0009_tiger_likeness');
+    db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at)
+             VALUES ('x', '/p', 'p', 1, 1, 1, 'jpeg', 'now')`);
+    db.exec(
+      `INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, detector, created_at) VALUES (1, 0, 0, 1, 1, 'background', 'now')`,
+    );
+    expect(db.prepare('SELECT tiger_likeness FROM detections').pluck().get()).toBeNull();
+    db.exec('UPDATE detections SET tiger_likeness = 0.04');
+    expect(() => db.exec('UPDATE detections SET tiger_likeness = 1.5')).toThrowError(/CHECK constraint/);
+    db.close();
+  });
 });

@@ -1,32 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { startServe, type ServeProcess } from './support/serve';
+import { setUpServedApp } from './support/served-app';
 import { go, openApp, shoot, textMatches, visible } from './support/ui';
 
 describe('a fresh data folder: empty states and import errors', () => {
   const temp = tempDir('tigerid-e2e-empty-');
-  let serve: ServeProcess;
-  let browser: LaunchedBrowser;
 
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    serve = await startServe(join(temp.path, 'data'));
-    browser = await launchBrowser({ width: 1280, height: 800 });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    temp.cleanup();
+  const app = setUpServedApp({
+    dataDir: join(temp.path, 'data'),
+    viewport: { width: 1280, height: 800 },
+    cleanup: temp.cleanup,
   });
 
   it('opens on Import, and Gallery and Review explain the next step with a link to Import', async () => {
-    const { page } = browser;
-    await openApp(page, serve.url);
+    const { page } = app.browser;
+    await openApp(page, app.serve.url);
     await visible(page.getByRole('heading', { level: 1, name: 'Import photos' }));
     expect(page.url()).toMatch(/#\/import$/);
     // Nothing to review: no badge on the Review link.
@@ -61,11 +51,11 @@ describe('a fresh data folder: empty states and import errors', () => {
     await go(page, '#/settings');
     await visible(page.getByRole('button', { name: 'Save settings' }));
     await shoot(page, 'empty-settings');
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   it('shows a bad folder path as an error right under the import form', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     await go(page, '#/import');
     const field = await visible(page.getByLabel('Folder of camera-trap photos'));
     const start = page.getByRole('button', { name: 'Start import' });
@@ -101,18 +91,18 @@ describe('a fresh data folder: empty states and import errors', () => {
     // The failed attempts are listed, the form stays usable.
     expect(await field.isEditable()).toBe(true);
     await shoot(page, 'import-error-file');
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 
   it('says where stations come from, with a link to Import', async () => {
-    const { page } = browser;
-    await openApp(page, serve.url, '#/stations');
+    const { page } = app.browser;
+    await openApp(page, app.serve.url, '#/stations');
     await visible(page.getByRole('heading', { name: 'No stations yet' }));
     await visible(page.getByText('Stations are created when you import photos with a station name.'));
     expect(await page.locator('main').getByRole('link', { name: 'Import photos' }).getAttribute('href')).toBe(
       '#/import',
     );
     await shoot(page, 'stations-empty');
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 });

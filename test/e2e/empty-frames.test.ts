@@ -1,37 +1,36 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
+import { describe, expect, it } from 'vitest';
 import { writeCard } from '../support/camera-frames';
 import { runCli } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { startServe, type ServeProcess } from './support/serve';
+import { setUpServedApp } from './support/served-app';
 import { go, openApp, shoot, textMatches, visible } from './support/ui';
 
 describe('Status: empty frames set aside, and pulling one back', () => {
   const temp = tempDir('tigerid-e2e-empties-');
   const data = join(temp.path, 'data');
-  let serve: ServeProcess;
-  let browser: LaunchedBrowser;
 
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    await writeCard(join(temp.path, 'card'));
-    const imported = await runCli(['import', join(temp.path, 'card'), '--station', 'Ridge', '--data', data]);
-    if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
-    serve = await startServe(data);
-    browser = await launchBrowser({ width: 1280, height: 900 });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    temp.cleanup();
+  const app = setUpServedApp({
+    dataDir: data,
+    viewport: { width: 1280, height: 900 },
+    prepare: async () => {
+      await writeCard(join(temp.path, 'card'));
+      const imported = await runCli([
+        'import',
+        join(temp.path, 'card'),
+        '--station',
+        'Ridge',
+        '--data',
+        data,
+      ]);
+      if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
+    },
+    cleanup: temp.cleanup,
   });
 
   it('lists the 6 blank frames with thumbnails; "Pull back" sends one to Review', async () => {
-    const { page } = browser;
-    await openApp(page, serve.url);
+    const { page } = app.browser;
+    await openApp(page, app.serve.url);
     await go(page, '#/status');
     const card = page.locator('section.card', {
       has: page.getByRole('heading', { name: 'Empty frames set aside' }),
@@ -57,6 +56,6 @@ describe('Status: empty frames set aside, and pulling one back', () => {
     expect(await items.count()).toBe(5);
     await go(page, '#/status');
     await textMatches(page.locator('dl.stats dd').nth(2), /^4$/);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 });

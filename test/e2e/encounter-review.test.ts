@@ -1,15 +1,13 @@
 import type Database from 'better-sqlite3';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
-import { runCli } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
 import { withGallery } from './support/gallery-db';
-import { ensureRendererBuilt } from './support/renderer-build';
 import { currentFile, rankOf, waitForReviewReady } from './support/review-page';
-import { startServe, type ServeProcess } from './support/serve';
+import { decideNewIndividual, importKnownAndCard } from './support/review-gallery';
+import { setUpServedApp } from './support/served-app';
 import { openApp, shoot, textMatches, visible } from './support/ui';
 
 /**
@@ -20,8 +18,6 @@ import { openApp, shoot, textMatches, visible } from './support/ui';
 describe('reviewing an encounter (a burst) as one item', () => {
   const temp = tempDir('tigerid-e2e-encounter-');
   const dataDir = join(temp.path, 'data');
-  let serve: ServeProcess;
-  let browser: LaunchedBrowser;
   const burst = ['b1', 'b2', 'b3', 'b4'];
   const detection = new Map<string, number>();
 
@@ -39,57 +35,33 @@ describe('reviewing an encounter (a burst) as one item', () => {
       ),
     );
 
-  beforeAll(async () => {
-    const built = ensureRendererBuilt();
-    const known = join(temp.path, 'known');
-    const card = join(temp.path, 'card');
-    mkdirSync(known, { recursive: true });
-    mkdirSync(card, { recursive: true });
-    writeFileSync(join(known, 's1.jpg'), await syntheticTigerPhoto(1, 5));
-    for (const [i, tag] of burst.entries())
-      writeFileSync(join(card, `${tag}.jpg`), await syntheticTigerPhoto(1, i));
-    for (const [folder, station] of [
-      [known, 'C1'],
-      [card, 'C12'],
-    ] as const) {
-      const imported = await runCli(['import', folder, '--station', station, '--data', dataDir]);
-      expect(imported.code, imported.stderr).toBe(0);
-    }
-    db((d) => {
-      const rows = d
-        .prepare('SELECT d.id, m.file_name FROM detections d JOIN media m ON m.id = d.media_id')
-        .all() as { id: number; file_name: string }[];
-      for (const r of rows) detection.set(r.file_name.replace('.jpg', ''), r.id);
-      // The camera's clock: the burst 2 s apart, the known tiger a day earlier.
-      const setTime = d.prepare('UPDATE media SET captured_at = ? WHERE file_name = ?');
-      setTime.run('2026-03-01T23:10:00.000Z', 's1.jpg');
-      burst.forEach((tag, i) => setTime.run(`2026-03-02T23:10:0${2 * i}.000Z`, `${tag}.jpg`));
-    }, true);
-    expect(detection.size).toBe(5);
-    const decided = await runCli([
-      'decide',
-      String(detection.get('s1')),
-      'new-individual',
-      '--name',
-      'Stripe 1',
-      '--data',
-      dataDir,
-    ]);
-    expect(decided.code, decided.stderr).toBe(0);
-    await built;
-    serve = await startServe(dataDir);
-    browser = await launchBrowser({ width: 1366, height: 850 });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    temp.cleanup();
+  const app = setUpServedApp({
+    dataDir,
+    viewport: { width: 1366, height: 850 },
+    prepare: async () => {
+      await importKnownAndCard(dataDir, temp.path, async (card) => {
+        for (const [i, tag] of burst.entries())
+          writeFileSync(join(card, `${tag}.jpg`), await syntheticTigerPhoto(1, i));
+      });
+      db((d) => {
+        const rows = d
+          .prepare('SELECT d.id, m.file_name FROM detections d JOIN media m ON m.id = d.media_id')
+          .all() as { id: number; file_name: string }[];
+        for (const r of rows) detection.set(r.file_name.replace('.jpg', ''), r.id);
+        // The camera's clock: the burst 2 s apart, the known tiger a day earlier.
+        const setTime = d.prepare('UPDATE media SET captured_at = ? WHERE file_name = ?');
+        setTime.run('2026-03-01T23:10:00.000Z', 's1.jpg');
+        burst.forEach((tag, i) => setTime.run(`2026-03-02T23:10:0${2 * i}.000Z`, `${tag}.jpg`));
+      }, true);
+      expect(detection.size).toBe(5);
+      await decideNewIndividual(dataDir, detection.get('s1') as number, 'Stripe 1');
+    },
+    cleanup: temp.cleanup,
   });
 
   it('sets the flank on the whole burst, decides it with one key and undoes it with one', async () => {
-    const { page } = browser;
-    await openApp(page, serve.url, '#/review');
+    const { page } = app.browser;
+    await openApp(page, app.serve.url, '#/review');
     const first = await waitForReviewReady(page);
     await textMatches(page.locator('.page-header-extra .muted'), /1 encounter to review/);
     const strip = await visible(page.locator('.encounter-strip'));

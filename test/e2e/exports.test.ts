@@ -3,12 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataPaths } from '../../electron/core/data-paths';
 import { setSetting } from '../../electron/core/settings';
 import { Engine } from '../../electron/core/engine';
 import { FileSecretStore } from '../../electron/core/secrets';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
 import {
   CAMTRAP_EXAMPLE_SKIP_REASON,
   camtrapExamplePhotos,
@@ -17,9 +16,8 @@ import {
   importStations,
 } from '../support/sighting-gallery';
 import { tempDir } from '../support/temp-dir';
-import { ensureRendererBuilt } from './support/renderer-build';
 import { waitForReviewReady } from './support/review-page';
-import { startServe, type ServeProcess } from './support/serve';
+import { setUpServedApp } from './support/served-app';
 import { go, openApp, shoot, textMatches, unnamedControls, visible } from './support/ui';
 
 /** Today as the browser on this machine sees it, YYYY-MM-DD (the Swedish locale writes dates that way). */
@@ -38,8 +36,6 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     const dataDir = join(temp.path, 'data');
     const home = join(temp.path, 'home');
     const out = join(temp.path, 'out');
-    let serve: ServeProcess;
-    let browser: LaunchedBrowser;
     let t1 = 0;
 
     const db = <T>(use: (d: Database.Database) => T): T => {
@@ -51,38 +47,34 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       }
     };
 
-    beforeAll(async () => {
-      const built = ensureRendererBuilt();
-      const engine = new Engine({
-        dataDir,
-        secrets: new FileSecretStore(join(temp.path, 'secrets.json')),
-        env: {},
-      });
-      try {
-        const gallery = await importStations(engine.core, join(temp.path, 'photos'), [
-          { station: 'Ridge', files: camtrapExamplePhotos().slice(0, 4) },
-        ]);
-        const [first, second] = gallery.detections;
-        // The example's photos are one burst (1 s apart): review them one by one, as this test decides one.
-        setSetting(engine.core, 'encounters.gapSeconds', 0);
-        confirm(engine.core, first!.detectionId, null);
-        confirm(engine.core, second!.detectionId, 'T-0001');
-      } finally {
-        await engine.close();
-      }
-      t1 = db((d) => d.prepare("SELECT id FROM individuals WHERE code = 'T-0001'").pluck().get() as number);
-      mkdirSync(home, { recursive: true });
-      mkdirSync(out, { recursive: true });
-      await built;
+    const app = setUpServedApp({
+      dataDir,
+      viewport: { width: 1280, height: 860 },
+      prepare: async () => {
+        const engine = new Engine({
+          dataDir,
+          secrets: new FileSecretStore(join(temp.path, 'secrets.json')),
+          env: {},
+        });
+        try {
+          const gallery = await importStations(engine.core, join(temp.path, 'photos'), [
+            { station: 'Ridge', files: camtrapExamplePhotos().slice(0, 4) },
+          ]);
+          const [first, second] = gallery.detections;
+          // The example's photos are one burst (1 s apart): review them one by one, as this test decides one.
+          setSetting(engine.core, 'encounters.gapSeconds', 0);
+          confirm(engine.core, first!.detectionId, null);
+          confirm(engine.core, second!.detectionId, 'T-0001');
+        } finally {
+          await engine.close();
+        }
+        t1 = db((d) => d.prepare("SELECT id FROM individuals WHERE code = 'T-0001'").pluck().get() as number);
+        mkdirSync(home, { recursive: true });
+        mkdirSync(out, { recursive: true });
+      },
       // HOME decides the default export folder (~/Tiger ID exports) that the dialog offers.
-      serve = await startServe(dataDir, { env: { HOME: home } });
-      browser = await launchBrowser({ width: 1280, height: 860 });
-    }, 300_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      temp.cleanup();
+      serve: { env: { HOME: home } },
+      cleanup: temp.cleanup,
     });
 
     const dialogOf = (page: Page) => page.getByRole('dialog');
@@ -91,8 +83,8 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
 
     it('reports the decision just made in Review, and the dialog keeps the review keys from acting', async () => {
-      const { page } = browser;
-      await openApp(page, serve.url, '#/review');
+      const { page } = app.browser;
+      await openApp(page, app.serve.url, '#/review');
       const file = await waitForReviewReady(page);
       await page.keyboard.press('n');
       await visible(page.getByLabel(/Name for the new individual/));
@@ -134,7 +126,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     }, 120_000);
 
     it('saves an individual’s report, asks before replacing it, and keeps or replaces it as answered', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       await go(page, `#/gallery/${t1}`);
       await visible(page.locator('.individual-head-body'));
       const open = page.getByRole('button', { name: 'Report (PDF)' });
@@ -187,7 +179,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     }, 120_000);
 
     it('exports a sightings CSV and, once the station has coordinates, a secr capture history from the gallery', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       await go(page, '#/gallery');
       await visible(page.locator('a.individual-card').first());
       const exportButton = page.getByRole('button', { name: 'Export…' });
@@ -264,7 +256,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     }, 120_000);
 
     it('asks for the camera clocks’ UTC offset for Camtrap DP, and writes nothing into a folder that holds files', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       const folder = join(out, 'camtrap');
       mkdirSync(folder);
       writeFileSync(join(folder, 'notes.txt'), 'keep me');
@@ -294,9 +286,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
       // Refused exports answer with HTTP 4xx, which Chromium logs as failed loads; nothing else may be logged.
-      expect(browser.errors.filter((e) => !/Failed to load resource: .* status of 4\d\d/.test(e))).toEqual(
-        [],
-      );
+      expect(
+        app.browser.errors.filter((e) => !/Failed to load resource: .* status of 4\d\d/.test(e)),
+      ).toEqual([]);
     }, 120_000);
   },
 );

@@ -1,14 +1,12 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir';
 import { withGallery } from './support/gallery-db';
 import { seedReviewGallery, tagOf, type Seed } from './support/review-gallery';
-import { ensureRendererBuilt } from './support/renderer-build';
 import { candidateNames, rankOf, waitForReviewReady } from './support/review-page';
-import { startServe, type ServeProcess } from './support/serve';
+import { setUpServedApp } from './support/served-app';
 import { openApp, shoot, textMatches, unnamedControls, visible } from './support/ui';
 
 /**
@@ -40,8 +38,6 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
   const temp = tempDir('tigerid-e2e-keys-');
   const dataDir = join(temp.path, 'data');
   const folder = join(temp.path, 'photos');
-  let serve: ServeProcess;
-  let browser: LaunchedBrowser;
   /** Detection id and individual id by photo tag. */
   let detection = new Map<string, number>();
   let individual = new Map<string, number>();
@@ -57,18 +53,13 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
           .all(detection.get(tag)) as DecisionRow[],
     );
 
-  beforeAll(async () => {
-    const built = ensureRendererBuilt();
-    ({ detection, individual } = await seedReviewGallery(dataDir, folder, SEEDS, ['s1', 's2', 's3']));
-    await built;
-    serve = await startServe(dataDir);
-    browser = await launchBrowser({ width: 1366, height: 850 });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    temp.cleanup();
+  const app = setUpServedApp({
+    dataDir,
+    viewport: { width: 1366, height: 850 },
+    prepare: async () => {
+      ({ detection, individual } = await seedReviewGallery(dataDir, folder, SEEDS, ['s1', 's2', 's3']));
+    },
+    cleanup: temp.cleanup,
   });
 
   /** Presses Tab until the focused element is the control named `name` (role link or button); at most 60 tabs. */
@@ -85,9 +76,9 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
   }
 
   it('decides match, not a match, can’t tell and new individual with keys only, and undoes with U and Ctrl+Z', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     // Nothing below uses the mouse: keys only (page.keyboard).
-    await openApp(page, serve.url);
+    await openApp(page, app.serve.url);
     // There is work to review, so the first visit opens Review.
     let file = await waitForReviewReady(page);
     expect(page.url()).toMatch(/#\/review$/);
@@ -221,7 +212,7 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
   }, 300_000);
 
   it('gives every control on every screen an accessible name', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     const screens: [string, () => Promise<unknown>][] = [
       ['review', () => waitForReviewReady(page)],
       ['import', () => visible(page.getByRole('heading', { name: 'Import photos' }))],
@@ -248,6 +239,6 @@ describe('keyboard-only review (synthetic tigers, no mouse)', () => {
       problems.push(`review name form: ${u.role} ${u.html}`);
     await page.keyboard.press('Escape');
     expect(problems).toEqual([]);
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   }, 120_000);
 });

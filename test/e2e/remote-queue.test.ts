@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteStatusDto } from '../../electron/core/api';
 import { openCore } from '../../electron/core/context';
 import { setSetting } from '../../electron/core/settings';
@@ -16,11 +16,10 @@ import {
   writePhotos,
   type RemoteFixture,
 } from '../queue/remote-gallery';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
 import { tempDir } from '../support/temp-dir';
 import { emulateOsNetwork, freePort, setOsOnline } from './support/os-network';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { apiCall, startServe, type ServeProcess } from './support/serve';
+import { apiCall } from './support/serve';
+import { setUpServedApp } from './support/served-app';
 import { go, openApp, shoot, textMatches, unnamedControls, visible } from './support/ui';
 
 /**
@@ -38,33 +37,34 @@ describe('remote inference and the offline queue in the UI', () => {
   const dataDir = join(temp.path, 'data');
   const modelsDir = join(temp.path, 'models');
   let port: number;
-  let serve: ServeProcess;
-  let browser: LaunchedBrowser;
   let fixture: RemoteFixture | undefined;
   /** Every API response body the page received. */
   const bodies: Promise<string>[] = [];
 
-  beforeAll(async () => {
-    const built = ensureRendererBuilt();
-    // The manifest lists the generated embedder; modal-classes.json beside it says which Modal class serves it.
-    mkdirSync(modelsDir, { recursive: true });
-    const manifest = remoteManifest(false);
-    writeFileSync(join(modelsDir, 'models.json'), JSON.stringify(manifest, null, 2));
-    writeFileSync(join(modelsDir, 'modal-classes.json'), JSON.stringify({ [MODEL_ID]: MODAL_CLASS }));
-    const modelFile = join(temp.path, 'embedder.onnx');
-    writeFileSync(modelFile, embedderBytes());
-    const core = openCore({ dataDir });
-    try {
-      await installEmbedder(core, modelFile, manifest);
-      // The user picks the policy in Settings below.
-      setSetting(core, 'inference.policy', 'auto');
-    } finally {
-      core.close();
-    }
-    // Nothing listens on this port until the fake Modal starts there.
-    port = await freePort();
-    await built;
-    serve = await startServe(dataDir, {
+  const app = setUpServedApp({
+    dataDir,
+    viewport: { width: 1440, height: 900 },
+    prepare: async () => {
+      // The manifest lists the generated embedder; modal-classes.json beside it says which Modal class serves it.
+      mkdirSync(modelsDir, { recursive: true });
+      const manifest = remoteManifest(false);
+      writeFileSync(join(modelsDir, 'models.json'), JSON.stringify(manifest, null, 2));
+      writeFileSync(join(modelsDir, 'modal-classes.json'), JSON.stringify({ [MODEL_ID]: MODAL_CLASS }));
+      const modelFile = join(temp.path, 'embedder.onnx');
+      writeFileSync(modelFile, embedderBytes());
+      const core = openCore({ dataDir });
+      try {
+        await installEmbedder(core, modelFile, manifest);
+        // The user picks the policy in Settings below.
+        setSetting(core, 'inference.policy', 'auto');
+      } finally {
+        core.close();
+      }
+      // Nothing listens on this port until the fake Modal starts there.
+      port = await freePort();
+    },
+    // A function: the port is chosen in prepare.
+    serve: () => ({
       args: ['--manifest', join(modelsDir, 'models.json')],
       env: {
         MODAL_ENABLED: 'true',
@@ -74,23 +74,22 @@ describe('remote inference and the offline queue in the UI', () => {
         MODAL_TOKEN_ID: TOKEN.id,
         MODAL_TOKEN_SECRET: TOKEN.secret,
       },
-    });
-    browser = await launchBrowser({ width: 1440, height: 900 });
-    browser.page.on('response', (response) => {
+    }),
+    cleanup: async () => {
+      await fixture?.fake.close();
+      temp.cleanup();
+    },
+  });
+
+  beforeAll(async () => {
+    app.browser.page.on('response', (response) => {
       if (new URL(response.url()).pathname.startsWith('/api/')) bodies.push(response.text().catch(() => ''));
     });
     // The laptop starts in the field: the operating system says there is no network.
-    await emulateOsNetwork(browser.page, false);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    await fixture?.fake.close();
-    temp.cleanup();
+    await emulateOsNetwork(app.browser.page, false);
   });
 
-  const remote = () => apiCall<RemoteStatusDto>(serve, 'remote.status', {});
+  const remote = () => apiCall<RemoteStatusDto>(app.serve, 'remote.status', {});
   const queueCard = (page: Page) => page.getByRole('region', { name: 'Queue', exact: true });
   const remoteCard = (page: Page) => page.getByRole('region', { name: 'Remote inference', exact: true });
   const tally = (card: Locator, label: string) =>
@@ -115,8 +114,8 @@ describe('remote inference and the offline queue in the UI', () => {
   }
 
   it('sets the policy in Settings and shows the engine’s refusal of a bad app name next to the form', async () => {
-    const { page } = browser;
-    await openApp(page, serve.url, '#/settings');
+    const { page } = app.browser;
+    await openApp(page, app.serve.url, '#/settings');
     const section = page.getByRole('region', { name: 'Remote inference', exact: true });
     await visible(section.getByRole('radio', { name: 'Automatic' }));
     expect(await section.getByRole('radio', { name: 'Automatic' }).isChecked()).toBe(true);
@@ -141,13 +140,13 @@ describe('remote inference and the offline queue in the UI', () => {
     await shoot(page, 'remote-settings-error');
     // Nothing was saved. The refused call is the only console error (Chromium logs the 400), and it is expected.
     expect((await remote()).modal.appName).toBe('tiger-id-models');
-    expect(browser.errors).toEqual([expect.stringMatching(/status of 400/)]);
-    browser.errors.length = 0;
+    expect(app.browser.errors).toEqual([expect.stringMatching(/status of 400/)]);
+    app.browser.errors.length = 0;
     await appName.fill('tiger-id-models');
   }, 60_000);
 
   it('queues the remote work while offline and shows it waiting, on Status and in the sidebar', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     await importFolder(page, await writePhotos(join(temp.path, 'card-1'), FIRST_BATCH, 0));
 
     const status = await remote();
@@ -186,7 +185,7 @@ describe('remote inference and the offline queue in the UI', () => {
   }, 180_000);
 
   it('drains by itself when the network returns, and says so in a toast with a way to Review', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     const fakeDir = join(temp.path, 'fake');
     mkdirSync(fakeDir);
     fixture = await startModalFake(fakeDir, port);
@@ -214,7 +213,7 @@ describe('remote inference and the offline queue in the UI', () => {
   }, 120_000);
 
   it('offline again: cancels one job, keeps the rest after a second thought, and sends them with Sync now', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     if (!fixture) throw new Error('the fake Modal did not start');
     await setOsOnline(page, false);
     await fixture.fake.stop();
@@ -264,7 +263,7 @@ describe('remote inference and the offline queue in the UI', () => {
   }, 180_000);
 
   it('pauses on an app that is not deployed, and shows the deploy command to copy', async () => {
-    const { page, context } = browser;
+    const { page, context } = app.browser;
     if (!fixture) throw new Error('the fake Modal did not start');
     fixture.fake.faults.notFound(true);
     // Offline while the photos come in, so nothing is sent by itself before the user asks.
@@ -286,7 +285,7 @@ describe('remote inference and the offline queue in the UI', () => {
     expect(await paused.innerText()).toMatch(/EmbedderSmall is not deployed\. Deploy it with modal deploy/);
     expect(await paused.locator('pre code').innerText()).toBe('modal deploy models/modal_app.py');
 
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.origin });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.serve.origin });
     await paused.getByRole('button', { name: 'Copy the deploy command' }).click();
     await textMatches(page.locator('.toast'), /^Copied\./);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
@@ -313,7 +312,7 @@ describe('remote inference and the offline queue in the UI', () => {
   }, 120_000);
 
   it('saves a token typed in Settings, then offers only to replace or remove it', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     await go(page, '#/settings');
     const section = page.getByRole('region', { name: 'Remote inference', exact: true });
     await section.getByLabel('Token ID').fill(TOKEN.id);
@@ -332,7 +331,7 @@ describe('remote inference and the offline queue in the UI', () => {
   });
 
   it('never lets the Modal token reach the page', async () => {
-    const { page } = browser;
+    const { page } = app.browser;
     const received = await Promise.all(bodies);
     expect(received.length).toBeGreaterThan(20);
     // The remote status (which says where the token is kept) was among them.
@@ -348,6 +347,6 @@ describe('remote inference and the offline queue in the UI', () => {
       expect(html).not.toContain(TOKEN.secret);
       expect(html).not.toContain(TOKEN.id);
     }
-    expect(browser.errors).toEqual([]);
+    expect(app.browser.errors).toEqual([]);
   });
 });

@@ -1,13 +1,12 @@
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IndividualDetailDto, IndividualSummaryDto } from '../../electron/core/api';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
 import { ATRW_DIR, ATRW_SKIP_REASON, HAS_ATRW } from '../support/shared-data';
 import { tempDir } from '../support/temp-dir';
-import { ensureRendererBuilt } from './support/renderer-build';
 import { currentFile, rankOf, waitForReviewReady } from './support/review-page';
-import { apiCall, startServe, type ServeProcess } from './support/serve';
+import { apiCall } from './support/serve';
+import { setUpServedApp } from './support/served-app';
 import { go, openApp, shoot, textMatches, visible } from './support/ui';
 
 const INDIVIDUALS = 8;
@@ -55,26 +54,20 @@ describe.skipIf(!HAS_ATRW)(
   `review flow on real ATRW photos${HAS_ATRW ? '' : ` (${ATRW_SKIP_REASON})`}`,
   () => {
     const temp = tempDir('tigerid-e2e-flow-');
-    let serve: ServeProcess;
-    let browser: LaunchedBrowser;
     let photos: Photo[] = [];
     const folder = join(temp.path, 'sd-card');
 
-    beforeAll(async () => {
-      await ensureRendererBuilt();
-      photos = linkPhotos(folder);
-      serve = await startServe(join(temp.path, 'data'));
-      browser = await launchBrowser({ width: 1440, height: 900 });
-    }, 300_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      temp.cleanup();
+    const app = setUpServedApp({
+      dataDir: join(temp.path, 'data'),
+      viewport: { width: 1440, height: 900 },
+      prepare: () => {
+        photos = linkPhotos(folder);
+      },
+      cleanup: temp.cleanup,
     });
 
     it('imports a folder, builds a gallery in Review, confirms a match, sees it on the individual page and undoes it', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       const individualOf = (file: string) => {
         const photo = photos.find((p) => p.link === file);
         if (!photo) throw new Error(`the review screen shows a file that was not imported: ${file}`);
@@ -82,7 +75,7 @@ describe.skipIf(!HAS_ATRW)(
       };
 
       // A fresh gallery opens on Import.
-      await openApp(page, serve.url);
+      await openApp(page, app.serve.url);
       await visible(page.getByRole('heading', { name: 'Import photos' }));
       expect(page.url()).toMatch(/#\/import$/);
 
@@ -127,7 +120,7 @@ describe.skipIf(!HAS_ATRW)(
       // ---- A detection of a known individual: its candidates include that individual.
       const known = individualOf(file);
       const matchedFile = file;
-      const before = (await apiCall<IndividualSummaryDto[]>(serve, 'individuals.list', {})).find(
+      const before = (await apiCall<IndividualSummaryDto[]>(app.serve, 'individuals.list', {})).find(
         (i) => i.name === nameOf(known),
       );
       expect(before?.sightingCount).toBe(1);
@@ -181,7 +174,7 @@ describe.skipIf(!HAS_ATRW)(
         .getByRole('button', { name: `Open ${basename(matchedFile)}` })
         .waitFor({ state: 'detached' });
       await shoot(page, 'individual-after-undo');
-      const after = await apiCall<IndividualDetailDto>(serve, 'individuals.get', {
+      const after = await apiCall<IndividualDetailDto>(app.serve, 'individuals.get', {
         individual: before?.individualId,
       });
       expect(after.sightingCount).toBe(1);
@@ -206,7 +199,7 @@ describe.skipIf(!HAS_ATRW)(
       await visible(page.getByLabel(/Reviewer/i).first());
       await shoot(page, 'settings');
 
-      expect(browser.errors).toEqual([]);
+      expect(app.browser.errors).toEqual([]);
     }, 420_000);
   },
 );

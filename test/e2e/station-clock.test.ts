@@ -1,19 +1,11 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StationDto } from '../../electron/core/api';
-import { Engine } from '../../electron/core/engine';
-import { FileSecretStore } from '../../electron/core/secrets';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
-import {
-  CAMTRAP_EXAMPLE_SKIP_REASON,
-  camtrapExamplePhotos,
-  HAS_CAMTRAP_EXAMPLE,
-  importStations,
-} from '../support/sighting-gallery';
+import { CAMTRAP_EXAMPLE_SKIP_REASON, HAS_CAMTRAP_EXAMPLE } from '../support/sighting-gallery';
 import { tempDir } from '../support/temp-dir';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { apiCall, startServe, type ServeProcess } from './support/serve';
-import { STATIONS, stationCells, stationRow } from './support/stations-page';
+import { apiCall } from './support/serve';
+import { setUpServedApp } from './support/served-app';
+import { importRidgeAndValley, STATIONS, stationCells, stationRow } from './support/stations-page';
 import { openApp, shoot, textMatches, unnamedControls, visible } from './support/ui';
 
 /**
@@ -27,54 +19,39 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
   () => {
     const temp = tempDir('tigerid-e2e-clock-');
     const dataDir = join(temp.path, 'data');
-    let serve: ServeProcess;
-    let browser: LaunchedBrowser;
     let original: StationDto;
     const listed = async (name: string) => {
-      const station = (await apiCall<StationDto[]>(serve, 'stations.list', {})).find((s) => s.name === name);
+      const station = (await apiCall<StationDto[]>(app.serve, 'stations.list', {})).find(
+        (s) => s.name === name,
+      );
       if (!station) throw new Error(`stations.list has no station "${name}"`);
       return station;
     };
 
-    beforeAll(async () => {
-      const built = ensureRendererBuilt();
-      const engine = new Engine({
-        dataDir,
-        secrets: new FileSecretStore(join(temp.path, 'secrets.json')),
-        env: {},
-      });
-      try {
-        const photos = camtrapExamplePhotos();
-        await importStations(engine.core, join(temp.path, 'photos'), [
-          { station: 'Ridge', files: photos.slice(0, 4) },
-          { station: 'Valley', files: photos.slice(4, 6) },
-        ]);
-        // A frame whose EXIF time was lost (an edited copy, a camera with a flat battery).
-        const lost = engine.core.db
-          .prepare(
-            `UPDATE media SET captured_at = NULL WHERE id = (
-               SELECT MIN(m.id) FROM media m JOIN stations s ON s.id = m.station_id WHERE s.name = 'Valley')`,
-          )
-          .run();
-        if (lost.changes !== 1) throw new Error('fixture: Valley has no photo');
-      } finally {
-        await engine.close();
-      }
-      await built;
-      serve = await startServe(dataDir);
-      browser = await launchBrowser({ width: 1280, height: 800 });
-      original = await listed('Ridge');
-    }, 300_000);
+    const app = setUpServedApp({
+      dataDir,
+      viewport: { width: 1280, height: 800 },
+      prepare: () =>
+        importRidgeAndValley(dataDir, temp.path, (core) => {
+          // A frame whose EXIF time was lost (an edited copy, a camera with a flat battery).
+          const lost = core.db
+            .prepare(
+              `UPDATE media SET captured_at = NULL WHERE id = (
+                 SELECT MIN(m.id) FROM media m JOIN stations s ON s.id = m.station_id WHERE s.name = 'Valley')`,
+            )
+            .run();
+          if (lost.changes !== 1) throw new Error('fixture: Valley has no photo');
+        }),
+      cleanup: temp.cleanup,
+    });
 
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      temp.cleanup();
+    beforeAll(async () => {
+      original = await listed('Ridge');
     });
 
     it('previews a shift of a station’s clock, applies it, and shows the new times', async () => {
-      const { page } = browser;
-      await openApp(page, serve.url, STATIONS);
+      const { page } = app.browser;
+      await openApp(page, app.serve.url, STATIONS);
       await visible(stationRow(page, 'Ridge'));
       expect(original.firstPhotoAt).toMatch(/^2021-04-11T/);
       // The whole table, both action buttons included, still fits beside the sidebar.
@@ -123,7 +100,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     });
 
     it('undoes the shift from the note, putting every time back', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       await page.getByRole('button', { name: 'Undo' }).click();
       const note = await textMatches(page.locator('.clock-note'), /Undone\./);
       expect(note).toContain('4 frames have their previous time again');
@@ -135,7 +112,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     });
 
     it('gives a frame without a time one', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       await page.getByRole('button', { name: 'Fix clock of station Valley' }).click();
       const form = await visible(page.getByRole('form', { name: 'Fix the clock of station Valley' }));
       await form.getByLabel('Give frames without a time one').check();
@@ -148,7 +125,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       await textMatches(page.locator('.clock-note'), /Set the time of 1 frame without one/);
       expect((await stationCells(page, 'Valley')).Photos).toBe('2');
       expect(await listed('Valley')).toMatchObject({ photos: 2, undatedPhotos: 0 });
-      expect(browser.errors.filter((e) => !/Failed to load resource: .* status of 400/.test(e))).toEqual([]);
+      expect(app.browser.errors.filter((e) => !/Failed to load resource: .* status of 400/.test(e))).toEqual(
+        [],
+      );
     });
   },
 );

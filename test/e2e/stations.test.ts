@@ -1,19 +1,11 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StationDto } from '../../electron/core/api';
-import { Engine } from '../../electron/core/engine';
-import { FileSecretStore } from '../../electron/core/secrets';
-import { launchBrowser, type LaunchedBrowser } from '../renderer/support/browser';
-import {
-  CAMTRAP_EXAMPLE_SKIP_REASON,
-  camtrapExamplePhotos,
-  HAS_CAMTRAP_EXAMPLE,
-  importStations,
-} from '../support/sighting-gallery';
+import { CAMTRAP_EXAMPLE_SKIP_REASON, HAS_CAMTRAP_EXAMPLE } from '../support/sighting-gallery';
 import { tempDir } from '../support/temp-dir';
-import { ensureRendererBuilt } from './support/renderer-build';
-import { apiCall, startServe, type ServeProcess } from './support/serve';
-import { STATIONS, stationCells, stationRow } from './support/stations-page';
+import { apiCall } from './support/serve';
+import { setUpServedApp } from './support/served-app';
+import { importRidgeAndValley, STATIONS, stationCells, stationRow } from './support/stations-page';
 import { openApp, shoot, textMatches, unnamedControls, visible } from './support/ui';
 
 /**
@@ -27,45 +19,25 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
   () => {
     const temp = tempDir('tigerid-e2e-stations-');
     const dataDir = join(temp.path, 'data');
-    let serve: ServeProcess;
-    let browser: LaunchedBrowser;
     const listed = async (name: string) => {
-      const station = (await apiCall<StationDto[]>(serve, 'stations.list', {})).find((s) => s.name === name);
+      const station = (await apiCall<StationDto[]>(app.serve, 'stations.list', {})).find(
+        (s) => s.name === name,
+      );
       if (!station) throw new Error(`stations.list has no station "${name}"`);
       return station;
     };
 
-    beforeAll(async () => {
-      const built = ensureRendererBuilt();
-      const engine = new Engine({
-        dataDir,
-        secrets: new FileSecretStore(join(temp.path, 'secrets.json')),
-        env: {},
-      });
-      try {
-        const photos = camtrapExamplePhotos();
-        await importStations(engine.core, join(temp.path, 'photos'), [
-          { station: 'Ridge', files: photos.slice(0, 4) },
-          { station: 'Valley', files: photos.slice(4, 6) },
-        ]);
-      } finally {
-        await engine.close();
-      }
-      await built;
-      serve = await startServe(dataDir);
+    const app = setUpServedApp({
+      dataDir,
       // A common laptop width: the whole table, Edit buttons included, must fit beside the sidebar.
-      browser = await launchBrowser({ width: 1280, height: 800 });
-    }, 300_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      temp.cleanup();
+      viewport: { width: 1280, height: 800 },
+      prepare: () => importRidgeAndValley(dataDir, temp.path),
+      cleanup: temp.cleanup,
     });
 
     it('lists each station with its photos, flags missing coordinates, and names every control', async () => {
-      const { page } = browser;
-      await openApp(page, serve.url, STATIONS);
+      const { page } = app.browser;
+      await openApp(page, app.serve.url, STATIONS);
       await visible(page.getByRole('heading', { level: 1, name: 'Stations' }));
       await visible(stationRow(page, 'Ridge'));
       expect(await page.locator('.page-header').innerText()).toContain('2 stations · 2 need coordinates');
@@ -90,7 +62,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     });
 
     it('records coordinates and operation dates through the form and shows them in the table and the API', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       await page.getByRole('button', { name: 'Edit station Ridge' }).click();
       const form = await visible(page.getByRole('form', { name: 'Edit station Ridge' }));
       expect(
@@ -135,7 +107,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     });
 
     it('shows the core’s message for a latitude out of range, marks the box, and saves nothing', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       const before = await listed('Valley');
       await page.getByRole('button', { name: 'Edit station Valley' }).click();
       const form = await visible(page.getByRole('form', { name: 'Edit station Valley' }));
@@ -171,11 +143,13 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
           .evaluate((el) => el === document.activeElement),
       ).toBe(true);
       // The browser logged the refused call (HTTP 400) and nothing else.
-      expect(browser.errors.filter((e) => !/Failed to load resource: .* status of 400/.test(e))).toEqual([]);
+      expect(app.browser.errors.filter((e) => !/Failed to load resource: .* status of 400/.test(e))).toEqual(
+        [],
+      );
     });
 
     it('warns when the new dates leave photos out of capture histories', async () => {
-      const { page } = browser;
+      const { page } = app.browser;
       await page.getByRole('button', { name: 'Edit station Ridge' }).click();
       const form = await visible(page.getByRole('form', { name: 'Edit station Ridge' }));
       expect(await form.getByLabel('Latitude').inputValue()).toBe('-7.25');

@@ -47,6 +47,14 @@ describe('labels file', () => {
       ['t1', join(dir, 'images/a.jpg'), 'left'],
       ['t1', join(dir, 'images/b.jpg'), 'unknown'],
     ]);
+    expect(ok.map((l) => l.station)).toEqual([null, null]);
+    const placed = readLabels(
+      write('station.csv', 'individual_id,file,encounter,station\nt1,a.jpg,e1,Ridge\nt1,b.jpg,e2,\n'),
+    );
+    expect(placed.map((l) => [l.encounter, l.station])).toEqual([
+      ['e1', 'Ridge'],
+      ['e2', null],
+    ]);
     expect(() => readLabels(write('nocol.csv', 'id,file\n1,a.jpg\n'))).toThrowError(
       /no "individual_id" column \(found: id, file\)/,
     );
@@ -69,6 +77,7 @@ describe('evaluation split', () => {
       relativeFile: `${id}/${k}.jpg`,
       flank: 'unknown' as const,
       encounter: null,
+      station: null,
     })),
   );
 
@@ -104,7 +113,7 @@ describe('evaluation split', () => {
       { individualId: 'a', file: '/3', relativeFile: '3', flank: 'unknown' as const, encounter: 'e1' },
       { individualId: 'a', file: '/4', relativeFile: '4', flank: 'unknown' as const, encounter: 'e2' },
     ];
-    const split = splitForEvaluation(withEncounters);
+    const split = splitForEvaluation(withEncounters.map((image) => ({ ...image, station: null })));
     expect(split.gallery.map((g) => g.relativeFile)).toEqual(['1', '2']);
     expect(split.known.map((g) => g.relativeFile)).toEqual(['4']);
   });

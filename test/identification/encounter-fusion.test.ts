@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuseEncounterCandidates } from '../../electron/core/identification/encounter-fusion';
+import { carryingFrames, fuseEncounterCandidates } from '../../electron/core/identification/encounter-fusion';
 import type { Candidate } from '../../electron/core/identification/identify';
 
 const candidate = (individualId: number, score: number): Candidate => ({
@@ -28,5 +28,16 @@ describe('fusing the frames of an encounter', () => {
   it('keeps the earlier frame on a tie and returns nothing for an encounter with no candidates', () => {
     expect(fuseEncounterCandidates([[candidate(1, 0.5)], [candidate(1, 0.5)]])[0]?.bestFrame).toBe(0);
     expect(fuseEncounterCandidates([[], []])).toEqual([]);
+  });
+
+  it('lets the frames whose view can identify carry the encounter, and all frames when none can', () => {
+    const face = { identifiable: false, candidates: [candidate(2, 0.95)] };
+    const flank = { identifiable: true, candidates: [candidate(1, 0.6)] };
+    const carrying = carryingFrames([face, flank]);
+    expect(carrying).toEqual([flank]);
+    // The face frame's high score for another tiger no longer outvotes the flank.
+    expect(fuseEncounterCandidates(carrying.map((f) => f.candidates))[0]?.individualId).toBe(1);
+    expect(carryingFrames([face, { ...face }])).toHaveLength(2);
+    expect(carryingFrames([])).toEqual([]);
   });
 });

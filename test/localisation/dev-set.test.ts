@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalisedBox } from '../../electron/core/images/crop';
 import { WHOLE_FRAME_DETECTOR, wholeFrameDetection } from '../../electron/core/inference/detector';
+import { undecidedEncounters } from '../../electron/core/gallery/encounters';
 import { importAndAnalyse } from '../../electron/core/importing/import-and-analyse';
 import { loadStripeMatcher } from '../../electron/core/matching/stripe-matcher';
 import {
@@ -20,18 +21,22 @@ import { tempDir } from '../support/temp-dir';
  * Localisation measured on real frames (issue 10): the dev set of test/support/localisation-dev-set.ts (137 real
  * negatives, 40 of them blank, plus 60 real ATRW tigers pasted on real blanks) imported as two stations with no
  * detector installed, and the 17 real snow-leopard frames of one station. Figures (seed 7, deterministic):
- * - 31 of 40 blanks set aside (78 %). Of the other 9, 8 are the only frame of their scene in the set apart from
- *   the one tiger frame pasted on it: with a single other frame nothing tells which of the two holds the animal,
- *   so they stay whole frames ('unknown'); 1 got a small false box.
- * - 0 of 60 tiger frames set aside; 53 of 60 boxed, median IoU with the pasted tiger 0.85, 53 with IoU ≥ 0.5 (the
- *   other 7 are whole frames: no second frame of their scene).
+ * - 37 of 40 blanks set aside (92 %; 31 before lone pairs were decided). 7 blanks are the only frame of their
+ *   scene apart from the one tiger frame pasted on it: the region where the two differ goes to the frame whose own
+ *   edges follow its outline (localisePair), which sets 6 of them aside; the 7th stays whole (a smooth grey zoo
+ *   crop on leaf litter: the edge energies are within 1.5× of each other, so nothing is decided). Of the other
+ *   two, 1 is the only frame of its scene and 1 got a small false box.
+ * - 0 of 60 tiger frames set aside; 59 of 60 boxed, median IoU with the pasted tiger 0.86, 59 with IoU ≥ 0.5 (the
+ *   other is the undecided pair above: a whole frame).
  * - 41 of 97 other-animal frames set aside: small or dark animals (birds, rodents, deer at night) below the
  *   region size, or the same animal in a near-identical frame of the set (their capture times are lost, so no
- *   burst tells them apart). They can be pulled back ('frames.restore').
- * - Snow leopards (one station, bursts 2–5 s apart, so burst motion; no background from other triggers): 0 of 17
- *   set aside; 13 boxed, of which 9 with a box over the leopard and 4 with only a fragment of it (its head, where
- *   it sat still through the burst); 4 whole frames (the lone frame of 24 Nov, and 3 where nothing moved);
- *   Reconyx strips (2.3 % top and bottom) out of every box.
+ *   burst tells them apart). They can be pulled back ('frames.restore'). Lone pairs set none of them aside: of
+ *   two real deer frames of one scene, the deer at the left is boxed in its own frame.
+ * - Tiger-likeness (matching/tiger-likeness.ts: the share of a crop's pixels on a dark, oriented bar), per frame the
+ *   highest of its detections: ROC AUC 0.77 between the 60 tiger frames and the 56 other-animal frames that reach
+ *   Review; 16 of those 56 score below TIGER_LIKE_THRESHOLD (no tiger does), are flagged and queued after every
+ *   tiger frame (17 come after the last tiger). The rest score within the tigers' range: dark twigs, fence wire
+ *   and shadows in their boxes read as stripes too.
  */
 const HAS_DATA =
   HAS_ATRW &&
@@ -118,8 +123,47 @@ describe.skipIf(!HAS_DATA)(`localisation on real camera-trap frames${SKIP}`, () 
     expect(others).toHaveLength(97);
     expect(tigers).toHaveLength(60);
     expect(empty(tigers.map((t) => found.get(t.path)!))).toBe(0);
-    expect(empty(blanks)).toBeGreaterThanOrEqual(30);
-    expect(ious.filter((v) => v >= 0.5).length).toBeGreaterThanOrEqual(50);
+    expect(empty(blanks)).toBeGreaterThanOrEqual(36);
+    expect(boxed).toBeGreaterThanOrEqual(58);
+    expect(ious.filter((v) => v >= 0.5).length).toBeGreaterThanOrEqual(58);
+    expect(Number(figures.tigerIouMedian)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('queues the other species after the tigers, by how much their stripes look like a tiger’s', () => {
+    const kindOf = new Map(frames.map((f) => [f.path, f.kind]));
+    const pathOf = core.db.prepare('SELECT path FROM media WHERE id = ?').pluck();
+    const likeness = core.db.prepare('SELECT MAX(tiger_likeness) FROM detections WHERE media_id = ?').pluck();
+    // Each dev-set frame is an encounter of its own (an hour apart); the snow leopards' are left out.
+    const queue = undecidedEncounters(core, 100_000)
+      .items.map((item) => {
+        const mediaId = item.encounter.frames[0]!.mediaId;
+        return {
+          kind: kindOf.get(pathOf.get(mediaId) as string),
+          score: likeness.get(mediaId) as number,
+          looksLikeTiger: item.looksLikeTiger,
+        };
+      })
+      .filter((item) => item.kind === 'tiger' || item.kind === 'other');
+    const tigers = queue.filter((item) => item.kind === 'tiger');
+    const others = queue.filter((item) => item.kind === 'other');
+    let pairs = 0;
+    for (const t of tigers)
+      for (const o of others) pairs += t.score > o.score ? 1 : t.score === o.score ? 0.5 : 0;
+    const lastTiger = queue.findLastIndex((item) => item.kind === 'tiger');
+    const after = queue.slice(lastTiger + 1).filter((item) => item.kind === 'other').length;
+    const figures = {
+      auc: (pairs / (tigers.length * others.length)).toFixed(3),
+      othersAfterEveryTiger: `${after}/${others.length}`,
+      tigersFlagged: tigers.filter((t) => !t.looksLikeTiger).length,
+    };
+    console.log('tiger-likeness', figures);
+    expect(tigers).toHaveLength(60);
+    expect(others.length).toBeGreaterThanOrEqual(50);
+    expect(figures.tigersFlagged).toBe(0);
+    expect(Number(figures.auc)).toBeGreaterThanOrEqual(0.72);
+    // Every flagged frame comes after every tiger (tiger-like others may follow the last tiger by their time too).
+    expect(after).toBeGreaterThanOrEqual(others.filter((o) => !o.looksLikeTiger).length);
+    expect(after).toBeGreaterThanOrEqual(12);
   });
 
   it('keeps every snow-leopard frame, with the Reconyx strips out of every box', () => {

@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppApi } from '../../electron/core/api';
-import { createAppApi } from '../../electron/core/api-handlers';
 import { Engine } from '../../electron/core/engine';
 import { isEngineError } from '../../electron/core/errors';
-import { FileSecretStore } from '../../electron/core/secrets';
 import { CARD_STRIP, FRAME_HEIGHT, writeCard } from '../support/camera-frames';
 import { runCli } from '../support/run-cli';
-import { importThroughApi } from '../support/api-import';
+import { engineWithCard } from '../support/api-import';
 import { tempDir } from '../support/temp-dir';
 
 const STRIP = CARD_STRIP;
@@ -19,14 +17,7 @@ describe('empty frames through the AppApi', () => {
   let api: AppApi;
 
   beforeAll(async () => {
-    const folder = join(dir.path, 'sdcard');
-    await writeCard(folder);
-    engine = new Engine({
-      dataDir: join(dir.path, 'data'),
-      secrets: new FileSecretStore(join(dir.path, 's.json')),
-    });
-    api = createAppApi(engine, { TIGERID_REVIEWER: 'api-test' });
-    await importThroughApi(api, { folder, station: 'Ridge' });
+    ({ engine, api } = await engineWithCard(dir.path, writeCard, 'api-test'));
   });
   afterAll(async () => {
     await engine.close();

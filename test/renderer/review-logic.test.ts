@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decidesOnPhoto, moveSelection, reviewActionFor } from '../../renderer/src/lib/keys';
-import { boxSourceLabel } from '../../renderer/src/lib/format';
+import { decidesOnPhoto, moveSelection, REVIEW_LEGEND, reviewActionFor } from '../../renderer/src/lib/keys';
+import { boxSourceLabel, viewLabel } from '../../renderer/src/lib/format';
 import { mergeOrder, nextAfter, reinsert } from '../../renderer/src/lib/queue-order';
 
 describe('reviewActionFor', () => {
@@ -28,8 +28,28 @@ describe('reviewActionFor', () => {
       if (!action) throw new Error(`no action for ${key}`);
       return decidesOnPhoto(action);
     };
-    for (const key of ['m', '1', '9', 'x', 'c', 'n', 'l', 'r']) expect(waits(key), key).toBe(true);
+    for (const key of ['m', '1', '9', 'x', 'c', 'n', 'e', 'o', 'l', 'r']) expect(waits(key), key).toBe(true);
     for (const key of ['s', 'u', 'j', 'k', '0', '[', ']']) expect(waits(key), key).toBe(false);
+  });
+
+  it('marks the photo empty with E and not a tiger with O, either case, and lists both in the legend', () => {
+    expect(reviewActionFor({ key: 'e' })).toEqual({ kind: 'empty' });
+    expect(reviewActionFor({ key: 'E' })).toEqual({ kind: 'empty' });
+    expect(reviewActionFor({ key: 'o' })).toEqual({ kind: 'not-tiger' });
+    expect(reviewActionFor({ key: 'O' })).toEqual({ kind: 'not-tiger' });
+    expect(reviewActionFor({ key: 'e', ctrlKey: true })).toBeNull();
+    expect(reviewActionFor({ key: 'o', inEditable: true })).toBeNull();
+    expect(REVIEW_LEGEND.find((l) => l.keys.includes('E'))?.action).toMatch(/^Empty: no animal/);
+    expect(REVIEW_LEGEND.find((l) => l.keys.includes('O'))?.action).toMatch(/^Not a tiger/);
+  });
+
+  it('toggles the view verdict with V, waiting for the photo like a decision, and lists it in the legend', () => {
+    expect(reviewActionFor({ key: 'v' })).toEqual({ kind: 'view' });
+    expect(reviewActionFor({ key: 'V' })).toEqual({ kind: 'view' });
+    expect(reviewActionFor({ key: 'v', ctrlKey: true })).toBeNull();
+    expect(reviewActionFor({ key: 'v', inEditable: true })).toBeNull();
+    expect(decidesOnPhoto({ kind: 'view' })).toBe(true);
+    expect(REVIEW_LEGEND.find((l) => l.keys.includes('V'))?.action).toMatch(/identif/);
   });
 
   it('maps 1–9 to the candidate at that rank (0-based index) and ignores 0 as a candidate', () => {
@@ -85,6 +105,17 @@ describe('queue order', () => {
     expect(reinsert([1, 3, 4], 2, 3)).toEqual([1, 2, 3, 4]);
     expect(reinsert([3, 4], 2, null)).toEqual([2, 3, 4]);
     expect(reinsert([1, 2, 3], 2, 3)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('viewLabel', () => {
+  it('says what was seen, whether it identifies, and who said so', () => {
+    const judged = { view: 'partial', identifiable: false, source: 'judged', reason: 'cut' } as const;
+    expect(viewLabel(judged)).toBe('Partial (cut by the frame) · not identifiable');
+    expect(viewLabel({ ...judged, view: 'flank', identifiable: true, source: 'reviewer' })).toBe(
+      'Side view (flank) · identifies (set by the reviewer)',
+    );
+    expect(viewLabel({ view: null, identifiable: null, source: null, reason: null })).toBe('Not judged');
   });
 });
 

@@ -81,8 +81,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
     it('writes a valid package whose rows are the stations, every photo and the three standing decisions', async () => {
       const out = join(work.path, 'package');
       const summary = await exportCamtrapDp(core, out, { utcOffset: '+05:30', projectTitle: 'Corbett 2021' });
-      // 3 sightings, and 2 events: photos 0 and 1 (Ridge, 1 s apart) are one encounter of T-0001.
-      expect(summary).toEqual({ folder: out, deployments: 2, media: 10, observations: 5, warnings: [] });
+      // 3 sightings, and 2 events: photos 0 and 1 (Ridge, 1 s apart) are one encounter of T-0001; and the 7 photos
+      // nobody decided on, each a whole frame (no detector), are `unknown`.
+      expect(summary).toEqual({ folder: out, deployments: 2, media: 10, observations: 12, warnings: [] });
       expect(await validateCamtrapDp(out)).toEqual({ valid: true, errors: [] });
 
       // Capture times from the photos' EXIF (the standard's media.csv lists the same wall-clock times).
@@ -114,8 +115,16 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       );
 
       const rows = readTable(out, 'observations.csv');
-      const observations = rows.filter((o) => o.observationLevel === 'media');
+      const observations = rows.filter(
+        (o) => o.observationLevel === 'media' && o.observationType === 'animal',
+      );
       const events = rows.filter((o) => o.observationLevel === 'event');
+      expect(
+        rows
+          .filter((o) => o.observationType === 'unknown')
+          .map((o) => o.mediaID)
+          .sort(),
+      ).toEqual([2, 3, 4, 5, 6, 8, 9].map((i) => sha(photos[i]!)).sort());
       const common = {
         observationLevel: 'media',
         observationType: 'animal',
@@ -253,7 +262,7 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
       await expect(
         exportCamtrapDp(core, out, { utcOffset: '+05:30', overwrite: true }),
       ).resolves.toMatchObject({
-        observations: 5,
+        observations: 12,
       });
       expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
     });

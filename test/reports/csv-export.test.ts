@@ -309,9 +309,9 @@ describe.skipIf(!HAS_CAMTRAP_EXAMPLE)(
         positionals: ['camtrap-dp', folder],
         values: { 'utc-offset': '+07:00' },
       });
-      // 2 stations, the 10 photos taken there, one observation per standing sighting (3) and one event-level
-      // observation per individual and encounter (2).
-      expect(JSON.parse(io.stdout)).toMatchObject({ folder, deployments: 2, media: 10, observations: 5 });
+      // 2 stations, the 10 photos taken there, one observation per standing sighting (3), one event-level
+      // observation per individual and encounter (2), and one `unknown` per whole-frame photo nobody decided on (6).
+      expect(JSON.parse(io.stdout)).toMatchObject({ folder, deployments: 2, media: 10, observations: 11 });
       expect(readFileSync(join(folder, 'datapackage.json'), 'utf8')).toContain('"deployments"');
 
       await expect(

@@ -23,8 +23,19 @@ export interface DevFrame {
 }
 
 /** "YYYY:MM:DD HH:MM:SS", as EXIF writes it. */
-function exifTime(ms: number): string {
+export function exifTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, ':');
+}
+
+/** Writes a frame as a camera would: a JPEG with its capture time in EXIF. */
+export async function writeFrame(image: Sharp, dir: string, name: string, time: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  await image
+    .withExif({ IFD2: { DateTimeOriginal: time } })
+    .jpeg({ quality: 92 })
+    .toFile(path);
+  return path;
 }
 
 /**
@@ -43,16 +54,8 @@ export async function buildDevSet(root: string, tigers = 60, seed = 7): Promise<
   const next = mulberry32(seed);
   const slots = Array.from({ length: manifest.length + tigers }, (_, i) => i).sort(() => next() - 0.5);
   const takenAt = (i: number) => exifTime(Date.UTC(2024, 0, 1) + slots[i]! * 3_600_000);
-  const write = async (image: Sharp, station: string, name: string, time: string) => {
-    const dir = join(root, station);
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, name);
-    await image
-      .withExif({ IFD2: { DateTimeOriginal: time } })
-      .jpeg({ quality: 92 })
-      .toFile(path);
-    return path;
-  };
+  const write = (image: Sharp, station: string, name: string, time: string) =>
+    writeFrame(image, join(root, station), name, time);
   const frames: DevFrame[] = [];
   for (const [i, line] of manifest.entries()) {
     const [file = '', , category = ''] = line.split(',');

@@ -12,7 +12,7 @@ export const evalCommand: Command = {
     labels: {
       type: 'string',
       valueName: 'CSV',
-      description: 'CSV with individual_id,file[,flank,encounter]',
+      description: 'CSV with individual_id,file[,flank,encounter,station]',
     },
     root: {
       type: 'string',
@@ -64,6 +64,7 @@ export const evalCommand: Command = {
               'confident answers: precision (share)',
               `${f(report.confident.precision)} (${f(report.confident.share)})`,
             ],
+            ['views judged not identifiable', f(report.notIdentifiable)],
             ...(report.perEncounter
               ? [
                   [
@@ -85,6 +86,7 @@ export const evalCommand: Command = {
               'queries (known + unknown)',
               `${report.queries} (${report.knownQueries} + ${report.unknownQueries})`,
             ],
+            ['query frames set aside as empty', String(report.setAsideQueries)],
             ['gallery images / individuals', `${report.galleryImages} / ${report.galleryIndividuals}`],
             ['peak memory', `${report.peakMemoryMB} MB`],
             ['matcher', report.matcher],

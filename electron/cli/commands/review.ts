@@ -1,5 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { loadAnalysisServices } from '../../core/analysis/load-services';
+import {
+  markFrameEmpty,
+  markNotTiger,
+  speciesUsed,
+  undoContentMark,
+  type ContentMark,
+} from '../../core/gallery/content-marks';
 import { undoDecision, type DecisionRecord } from '../../core/gallery/decisions';
 import { undecidedEncounters } from '../../core/gallery/encounters';
 import { decideEncounter } from '../../core/identification/decide';
@@ -15,7 +22,11 @@ import { reviewerName } from '../../core/reviewer';
 // The same words as the app's keyboard legend, so X means one thing wherever a ranger reviews.
 const KEYS = `  1-9  Match that candidate      N  New individual      X  ${NO_MATCH_HELP}
   C    Can't tell                S  Skip                U  Undo the last decision      Q  Quit
+  E    Empty frame (no animal)   O  Not a tiger (asks the species; Enter: not known)
 `;
+
+/** What U takes back: a decision (with its encounter), or a mark (an empty frame, not a tiger). */
+type Undoable = { decision: DecisionRecord } | { mark: ContentMark; detectionId: number };
 
 /**
  * Walks the undecided encounters in the terminal (a burst of frames is one item: its frames' candidates fused, one
@@ -24,7 +35,7 @@ const KEYS = `  1-9  Match that candidate      N  New individual      X  ${NO_MA
 export const reviewCommand: Command = {
   name: 'review',
   summary:
-    "Review undecided detections in the terminal: match, not a match, can't tell, new individual, undo",
+    "Review undecided detections in the terminal: match, not a match, can't tell, new individual, empty frame, not a tiger, undo",
   usage: ['review [--limit N]'],
   options: {
     limit: { type: 'string', valueName: 'N', description: 'stop after N encounters (default: all)' },
@@ -56,12 +67,14 @@ export const reviewCommand: Command = {
     const index = new GalleryIndex(core, services);
     const rl = createInterface({ input: ctx.stdin, terminal: false });
     const lines = rl[Symbol.asyncIterator]();
-    const ask = async (prompt: string): Promise<string | undefined> => {
+    /** The next line as typed (a species name keeps its case); undefined at the end of input. */
+    const read = async (prompt: string): Promise<string | undefined> => {
       ctx.err(prompt);
       const next = await lines.next();
-      return next.done ? undefined : String(next.value).trim().toLowerCase();
+      return next.done ? undefined : String(next.value).trim();
     };
-    const history: DecisionRecord[] = [];
+    const ask = async (prompt: string) => (await read(prompt))?.toLowerCase();
+    const history: Undoable[] = [];
     let decided = 0;
     /** Undoes this session's last decision; returns the queue position to show next. */
     const undoLast = (current: number): number => {
@@ -71,11 +84,21 @@ export const reviewCommand: Command = {
         return current;
       }
       decided--;
-      const undone = undoDecision(core, last.id, reviewer);
-      ctx.out(
-        `  undid decision ${last.id}${undone.batchSize > 1 ? ` and its encounter (${undone.batchSize} frames)` : ''}; back to detection ${last.detectionId}.\n`,
-      );
-      const back = queue.findIndex((q) => q.detectionId === last.detectionId);
+      let detectionId: number;
+      if ('mark' in last) {
+        const undone = undoContentMark(core, last.mark.id, reviewer);
+        detectionId = last.detectionId;
+        ctx.out(
+          `  undid mark ${undone.id} (${undone.kind === 'empty' ? 'empty frame' : 'not a tiger'}); back to detection ${detectionId}.\n`,
+        );
+      } else {
+        const undone = undoDecision(core, last.decision.id, reviewer);
+        detectionId = last.decision.detectionId;
+        ctx.out(
+          `  undid decision ${last.decision.id}${undone.batchSize > 1 ? ` and its encounter (${undone.batchSize} frames)` : ''}; back to detection ${detectionId}.\n`,
+        );
+      }
+      const back = queue.findIndex((q) => q.detectionId === detectionId);
       return back >= 0 ? back : current;
     };
     try {
@@ -107,7 +130,7 @@ export const reviewCommand: Command = {
         const decide = (input: Parameters<typeof decideEncounter>[3]) => {
           const [record, ...rest] = decideEncounter(core, services, index, input, result);
           if (!record) return;
-          history.push(record);
+          history.push({ decision: record });
           decided++;
           ctx.out(
             `  recorded decision ${record.id} (${record.verdict})${rest.length > 0 ? ` for all ${rest.length + 1} frames` : ''}.\n`,
@@ -125,7 +148,30 @@ export const reviewCommand: Command = {
           decide({ detectionId: item.detectionId, verdict: 'new-individual', reviewer });
         else if (answer === 'c') decide({ detectionId: item.detectionId, verdict: 'cant-tell', reviewer });
         else if (answer === 'x') decide({ detectionId: item.detectionId, verdict: 'no-match', reviewer });
-        else if (answer === 'u') {
+        else if (answer === 'e') {
+          // The frame shown (the encounter's best); its other frames stay to be reviewed.
+          const mediaOf = core.db.prepare('SELECT media_id FROM detections WHERE id = ?').pluck();
+          const mediaId = mediaOf.get(item.detectionId) as number;
+          const mark = markFrameEmpty(core, { mediaId, reviewer });
+          history.push({ mark, detectionId: item.detectionId });
+          decided++;
+          const rest = item.frames.filter((id) => mediaOf.get(id) !== mediaId).length;
+          ctx.out(
+            `  set frame ${mediaId} aside as empty (mark ${mark.id}): no animal in it.${rest > 0 ? ` The encounter's other ${rest} frame(s) stay in Review for the next session.` : ''}\n`,
+          );
+        } else if (answer === 'o') {
+          const known = speciesUsed(core);
+          const species = await read(
+            `species${known.length > 0 ? ` (used so far: ${known.slice(0, 8).join(', ')})` : ''}, Enter if not known> `,
+          );
+          if (species === undefined) break;
+          const mark = markNotTiger(core, { detectionId: item.detectionId, species, reviewer });
+          history.push({ mark, detectionId: item.detectionId });
+          decided++;
+          ctx.out(
+            `  marked not a tiger${mark.species ? ` (${mark.species})` : ''} (mark ${mark.id})${mark.detectionIds.length > 1 ? ` for all ${mark.detectionIds.length} frames` : ''}.\n`,
+          );
+        } else if (answer === 'u') {
           i = undoLast(i) - 1;
         } else if (answer !== 's') {
           ctx.out(`  "${answer}" is not a key here.\n${KEYS}`);

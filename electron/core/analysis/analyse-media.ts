@@ -4,6 +4,7 @@ import { boxOf, cropRaw, type BoxColumns } from '../images/crop';
 import { decodeImage } from '../images/decode';
 import type { RawImage } from '../images/raw-image';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from '../matching/stripe-matcher';
+import { tigerLikeness } from '../matching/tiger-likeness';
 import type { ProgressListener } from '../progress';
 import { getSetting } from '../settings';
 import { WHOLE_FRAME_DETECTOR, type Detection } from '../inference/detector';
@@ -15,7 +16,9 @@ import {
   type LocalisedFrame,
 } from '../localisation/localise-frames';
 import { embedJobKey } from '../queue/embed-payload';
-import { enqueueJob } from '../queue/job-store';
+import { judgedColumns } from '../gallery/detection-view';
+import { judgeView, type ViewJudgement } from '../identification/view-judge';
+import { enqueueJob, requeueJob } from '../queue/job-store';
 import type { AnalysisServices } from './services';
 
 /** Camera-trap frames are decoded at most this large: tiger crops keep their stripes, decode stays fast. */
@@ -40,6 +43,10 @@ export interface DescribedAnimal {
   stripes: StripeDescriptor | null;
   /** Why there is no stripe descriptor (a crop too small or too plain), for the log and the user. */
   stripesError: string | null;
+  /** Whether the view can identify the animal (face, rump, partial, too small or blurred cannot). */
+  view: ViewJudgement;
+  /** How much the crop looks like a tiger to the stripe matcher (matching/tiger-likeness.ts); orders Review. */
+  tigerLikeness: number;
   vectors: { modelId: string; modelHash: string; vector: Float32Array }[];
   /** Models whose embedding was left to the durable queue (routed to Modal). */
   deferred: { modelId: string; modelHash: string }[];
@@ -141,8 +148,12 @@ export function detectionCrop(
   image: RawImage,
   animal: Pick<Detection, 'box' | 'detector'>,
 ): RawImage {
-  const padding = animal.detector === WHOLE_FRAME_DETECTOR ? 0 : getSetting(ctx, 'detection.cropPadding');
-  return cropRaw(image, animal.box, padding);
+  return cropRaw(image, animal.box, cropPadding(ctx, animal.detector));
+}
+
+/** The padding detectionCrop adds around a box found by `detector`. */
+export function cropPadding(ctx: CoreContext, detector: string): number {
+  return detector === WHOLE_FRAME_DETECTOR ? 0 : getSetting(ctx, 'detection.cropPadding');
 }
 
 /** Cuts a stored detection's crop again exactly as analysis did, for work done later (queued remote inference). */
@@ -198,13 +209,22 @@ export async function describeAnimals(
     const crop = detectionCrop(ctx, image, animal);
     let stripes: StripeDescriptor | null = null;
     let stripesError: string | null = null;
+    let stripesErrorCode: string | null = null;
     try {
       stripes = services.stripes.describe(crop);
     } catch (error) {
       // A crop too small or too plain to hold stripes is still a detection; it just cannot be matched by stripes.
       if (!isEngineError(error)) throw error;
       stripesError = `${error.code}: ${error.message}`;
+      stripesErrorCode = error.code;
     }
+    const view = judgeView({
+      crop,
+      box: animal.box,
+      wholeFrame: animal.detector === WHOLE_FRAME_DETECTOR,
+      stripes,
+      stripesErrorCode,
+    });
     const vectors = [];
     const deferred = [];
     for (const embedder of services.embedders) {
@@ -231,6 +251,8 @@ export async function describeAnimals(
       ...(detectionId === undefined ? {} : { detectionId }),
       stripes,
       stripesError,
+      view,
+      tigerLikeness: tigerLikeness(crop),
       vectors,
       deferred,
     });
@@ -247,13 +269,6 @@ function storeAnalysis(
   found?: { content: FrameContent; strip: { top: number; bottom: number } },
 ): void {
   const now = ctx.now().toISOString();
-  const insertDetection = ctx.db.prepare(
-    `INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, confidence, detector, quality, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertEmbedding = ctx.db.prepare(
-    `INSERT INTO embeddings (detection_id, model_id, model_hash, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
   ctx.db.transaction(() => {
     // Another process may have analysed the frame meanwhile: the first one wins, nothing is doubled.
     const claimed = ctx.db
@@ -263,55 +278,76 @@ function storeAnalysis(
       )
       .run(now, error, found?.content ?? null, found?.strip.top ?? 0, found?.strip.bottom ?? 0, mediaId);
     if (claimed.changes === 0) return;
-    for (const crop of crops) {
-      const { box, confidence } = crop.animal;
-      const detection =
-        crop.detectionId !== undefined
-          ? { lastInsertRowid: crop.detectionId }
-          : insertDetection.run(
-              mediaId,
-              box.x,
-              box.y,
-              box.w,
-              box.h,
-              confidence,
-              // How this box was found: the detector's id, or background / burst-motion / whole-frame.
-              crop.animal.detector,
-              crop.stripes === null ? 0 : null,
-              now,
-            );
-      if (crop.stripes !== null) {
-        const encoded = services.stripes.encode(crop.stripes);
-        insertEmbedding.run(
-          detection.lastInsertRowid,
-          STRIPE_MATCHER_ID,
-          STRIPE_MATCHER_VERSION,
-          encoded.length,
-          encoded,
-          now,
-        );
-      } else if (crop.stripesError) {
-        ctx.log.debug(`detection ${detection.lastInsertRowid}: no stripe features (${crop.stripesError})`);
-      }
-      for (const v of crop.vectors) {
-        const bytes = Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength);
-        insertEmbedding.run(detection.lastInsertRowid, v.modelId, v.modelHash, v.vector.length, bytes, now);
-      }
-      for (const d of crop.deferred) {
-        const payload = {
-          detectionId: Number(detection.lastInsertRowid),
-          modelId: d.modelId,
-          modelSha256: d.modelHash,
-        };
-        // A full queue throws here and rolls the whole frame back: it is analysed again once the queue has room.
-        enqueueJob(
-          ctx,
-          { kind: 'embed', key: embedJobKey(payload), payload },
-          services.queue?.maxSize ?? Infinity,
-        );
-      }
-    }
+    for (const crop of crops) storeDescribed(ctx, services, mediaId, crop, now);
   })();
+}
+
+/**
+ * Stores one described animal: its detection (unless it was already stored), its stripe descriptor and embeddings,
+ * and a queued job per model left to the queue. Runs inside the caller's transaction; returns the detection id.
+ * Boxes drawn or changed by hand (gallery/boxes.ts) are stored by the same code as analysis stores its own.
+ */
+export function storeDescribed(
+  ctx: CoreContext,
+  services: AnalysisServices,
+  mediaId: number,
+  crop: DescribedAnimal,
+  now: string,
+): number {
+  const { box, confidence } = crop.animal;
+  const detectionId =
+    crop.detectionId ??
+    Number(
+      ctx.db
+        .prepare(
+          `INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, confidence, detector, quality, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          mediaId,
+          box.x,
+          box.y,
+          box.w,
+          box.h,
+          confidence,
+          // How this box was found: the detector's id, or background / burst-motion / whole-frame / drawn.
+          crop.animal.detector,
+          crop.stripes === null ? 0 : null,
+          now,
+        ).lastInsertRowid,
+    );
+  // A box described anew (moved by hand) is judged anew: the earlier view was of another crop.
+  ctx.db
+    .prepare(
+      `UPDATE detections SET view = ?, view_identifiable = ?, view_source = ?, view_reason = ?, tiger_likeness = ?
+        WHERE id = ?`,
+    )
+    .run(...judgedColumns(crop.view), crop.tigerLikeness, detectionId);
+  const insertEmbedding = ctx.db.prepare(
+    `INSERT INTO embeddings (detection_id, model_id, model_hash, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  if (crop.stripes !== null) {
+    const encoded = services.stripes.encode(crop.stripes);
+    insertEmbedding.run(detectionId, STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, encoded.length, encoded, now);
+  } else if (crop.stripesError) {
+    ctx.log.debug(`detection ${detectionId}: no stripe features (${crop.stripesError})`);
+  }
+  for (const v of crop.vectors) {
+    const bytes = Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength);
+    insertEmbedding.run(detectionId, v.modelId, v.modelHash, v.vector.length, bytes, now);
+  }
+  for (const d of crop.deferred) {
+    const payload = { detectionId, modelId: d.modelId, modelSha256: d.modelHash };
+    // A full queue throws here and rolls the whole frame back: it is analysed again once the queue has room.
+    const job = enqueueJob(
+      ctx,
+      { kind: 'embed', key: embedJobKey(payload), payload },
+      services.queue?.maxSize ?? Infinity,
+    );
+    // The detection was described anew (a box moved by hand): the job's earlier answer is for the old crop.
+    if (!job.created) requeueJob(ctx, job.id);
+  }
+  return detectionId;
 }
 
 export interface PendingAnalysisSummary {

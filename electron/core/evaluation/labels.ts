@@ -13,6 +13,8 @@ export interface LabelledImage {
   relativeFile: string;
   flank: Flank;
   encounter: string | null;
+  /** The camera station the frame comes from: its frames serve as each other's background (a fixed camera). */
+  station: string | null;
 }
 
 const rowSchema = z.object({
@@ -20,10 +22,12 @@ const rowSchema = z.object({
   file: z.string().trim().min(1, 'file is empty'),
   flank: z.enum(['left', 'right', 'unknown', '']).default(''),
   encounter: z.string().trim().default(''),
+  station: z.string().trim().default(''),
 });
 
 /**
- * Reads an evaluation labels file: a header with at least `individual_id,file`, optional `flank` and `encounter`.
+ * Reads an evaluation labels file: a header with at least `individual_id,file`, optional `flank`, `encounter` and
+ * `station`.
  * Files are relative to the CSV's folder or `root`. Every problem names the line.
  */
 export function readLabels(csvPath: string, root?: string): LabelledImage[] {
@@ -76,6 +80,7 @@ export function readLabels(csvPath: string, root?: string): LabelledImage[] {
       relativeFile: parsed.data.file,
       flank: (parsed.data.flank || 'unknown') as Flank,
       encounter: parsed.data.encounter || null,
+      station: parsed.data.station || null,
     };
   });
 }

@@ -7,7 +7,7 @@ import { openCore } from '../context';
 import { EngineError } from '../errors';
 import { recordDecision } from '../gallery/decisions';
 import { calibrateNewIndividual } from '../identification/calibrate';
-import { fuseEncounterCandidates } from '../identification/encounter-fusion';
+import { carryingFrames, fuseEncounterCandidates } from '../identification/encounter-fusion';
 import { GalleryIndex } from '../identification/gallery-index';
 import type { Candidate } from '../identification/identify';
 import { identifyImageFile, type AnimalIdentification } from '../identification/identify-image';
@@ -42,6 +42,11 @@ export interface EvaluationReport {
   /** Of the queries the app calls a known individual (top score at or above the threshold), how many are right. */
   confident: ConfidentAnswers;
   /**
+   * Share of queries whose best detection's view was judged not identifiable (face or rump, partial, too small,
+   * blurred, featureless): the app lists candidates for them but never calls one known.
+   */
+  notIdentifiable: number;
+  /**
    * The same queries grouped by encounter (labels' `encounter` column, per individual), each encounter's frames
    * fused as the app fuses them; null when the labels give no encounters.
    */
@@ -54,6 +59,8 @@ export interface EvaluationReport {
   galleryIndividuals: number;
   unknownIndividuals: number;
   failedQueries: { file: string; reason: string }[];
+  /** Query frames in which analysis found no animal (set aside as empty): each one a miss. */
+  setAsideQueries: number;
   matcher: string;
   peakMemoryMB: number;
   seconds: { galleryBuild: number; calibration: number; queries: number };
@@ -83,6 +90,8 @@ interface QueryOutcome {
   truth: number | undefined;
   known: boolean;
   candidates: Candidate[];
+  /** False when the query's view cannot identify the animal: it is then never a confident answer. */
+  identifiable: boolean;
 }
 
 const REVIEWER = 'tigerid-eval';
@@ -106,17 +115,30 @@ export async function runEvaluation(
   const core = openCore({ dataDir: join(scratch, 'data'), log: options.log });
   try {
     const buildStart = performance.now();
-    const galleryFolder = join(scratch, 'gallery');
-    stageFiles(split.gallery, galleryFolder);
-    const imported = await importFolder(core, { folder: galleryFolder }, pick(options));
-    if (imported.failed.length > 0) {
-      options.log.warn(
-        `${imported.failed.length} gallery image(s) could not be imported; the first: ${imported.failed[0]?.path}: ${imported.failed[0]?.message}`,
-      );
-    }
-    await analysePending(core, services, pick(options));
+    // Gallery and query frames come in together, as off one card, each in its station (labels' `station`): a
+    // station's frames then serve as each other's background, so full camera-trap frames are localised as the
+    // app localises them. A query is identified from what analysis stored for it, never as a gallery image.
+    const galleryIds = await importStations(core, split.gallery, join(scratch, 'gallery'), options);
+    const queryIds = await importStations(
+      core,
+      [...split.known, ...split.unknown],
+      join(scratch, 'queries'),
+      options,
+    );
+    let galleryAnalysed = performance.now();
+    await analysePending(core, services, {
+      ...pick(options),
+      mediaIds: [...galleryIds, ...queryIds],
+      localise: true,
+      onProgress: (p) => {
+        if (p.phase === 'analyse' && p.done === galleryIds.length) galleryAnalysed = performance.now();
+        options.onProgress?.(p);
+      },
+    });
+    // Describing a query frame is part of answering the query.
+    const queryAnalysisMs = performance.now() - galleryAnalysed;
     const individualOf = assignGallery(core, split.gallery);
-    const buildSeconds = (performance.now() - buildStart) / 1000;
+    const buildSeconds = (galleryAnalysed - buildStart) / 1000;
 
     const index = new GalleryIndex(core, services);
     const calibrateStart = performance.now();
@@ -140,6 +162,7 @@ export async function runEvaluation(
     let rank1 = 0;
     let rank5 = 0;
     const failedQueries: EvaluationReport['failedQueries'] = [];
+    let setAsideQueries = 0;
     const outcomes: QueryOutcome[] = [];
     const queryStart = performance.now();
     for (const [i, { q, known }] of queries.entries()) {
@@ -150,6 +173,7 @@ export async function runEvaluation(
           topK: QUERY_TOP_K,
           withDetections: true,
         });
+        if (animals.length === 0) setAsideQueries++;
         result = animals.sort((a, b) => (b.candidates[0]?.score ?? 0) - (a.candidates[0]?.score ?? 0))[0];
       } catch (error) {
         failedQueries.push({ file: q.relativeFile, reason: (error as Error).message });
@@ -161,6 +185,7 @@ export async function runEvaluation(
         truth,
         known,
         candidates: result?.candidates ?? [],
+        identifiable: result?.identifiable ?? true,
       });
       if (known) {
         knownTop.push(top);
@@ -174,7 +199,7 @@ export async function runEvaluation(
       }
       options.onProgress?.({ phase: 'query', done: i + 1, total: queries.length, unit: 'queries' });
     }
-    const querySeconds = (performance.now() - queryStart) / 1000;
+    const querySeconds = (performance.now() - queryStart + queryAnalysisMs) / 1000;
     const t = calibration.threshold;
     return {
       rank1: rank1 / knownTop.length,
@@ -185,6 +210,7 @@ export async function runEvaluation(
       unknownCalledNew: unknownTop.filter((s) => s < t).length / Math.max(unknownTop.length, 1),
       knownCalledNew: knownTop.filter((s) => s < t).length / knownTop.length,
       confident: confidentAnswers(outcomes, t),
+      notIdentifiable: outcomes.filter((o) => !o.identifiable).length / Math.max(outcomes.length, 1),
       perEncounter: queries.some(({ q }) => q.encounter !== null) ? encounterFigures(outcomes, t) : null,
       queriesPerSecond: queries.length / querySeconds,
       queries: queries.length,
@@ -194,6 +220,7 @@ export async function runEvaluation(
       galleryIndividuals: galleryCount.size,
       unknownIndividuals: split.unknownIndividuals.length,
       failedQueries,
+      setAsideQueries,
       matcher: options.matcher,
       peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
       seconds: { galleryBuild: buildSeconds, calibration: calibrationSeconds, queries: querySeconds },
@@ -204,9 +231,12 @@ export async function runEvaluation(
   }
 }
 
-/** Precision of the answers the app gives with confidence: a top candidate at or above the threshold. */
+/**
+ * Precision of the answers the app gives with confidence: a view that can identify, and a top candidate at or
+ * above the threshold.
+ */
 function confidentAnswers(outcomes: readonly QueryOutcome[], threshold: number): ConfidentAnswers {
-  const answered = outcomes.filter((o) => (o.candidates[0]?.score ?? 0) >= threshold);
+  const answered = outcomes.filter((o) => o.identifiable && (o.candidates[0]?.score ?? 0) >= threshold);
   const right = answered.filter((o) => o.known && o.candidates[0]?.individualId === o.truth).length;
   return {
     answers: answered.length,
@@ -223,10 +253,14 @@ function encounterFigures(outcomes: readonly QueryOutcome[], threshold: number):
     group.push(outcome);
     groups.set(outcome.encounterKey, group);
   }
-  const fused: QueryOutcome[] = [...groups.values()].map((frames) => ({
-    ...(frames[0] as QueryOutcome),
-    candidates: fuseEncounterCandidates(frames.map((f) => f.candidates)),
-  }));
+  // As the app does: the frames whose view can identify carry the encounter, when it has any.
+  const fused: QueryOutcome[] = [...groups.values()].map((frames) => {
+    const carrying = carryingFrames(frames);
+    return {
+      ...(carrying[0] as QueryOutcome),
+      candidates: fuseEncounterCandidates(carrying.map((f) => f.candidates)),
+    };
+  });
   const known = fused.filter((e) => e.known);
   const ranked = (e: QueryOutcome, k: number) =>
     e.truth !== undefined && e.candidates.slice(0, k).some((c) => c.individualId === e.truth);
@@ -246,18 +280,47 @@ function pick(options: EvaluationOptions): { onProgress?: ProgressListener; sign
   };
 }
 
-/** Lays the gallery images out as a folder to import, linking rather than copying where the file system allows. */
-function stageFiles(images: LabelledImage[], folder: string): void {
-  images.forEach((image, i) => {
-    const dir = join(folder, String(Math.floor(i / 1000)));
+/**
+ * Imports labelled images station by station (the labels' `station` column; none where it is empty), laid out under
+ * `folder` by linking rather than copying where the file system allows. Returns their media ids.
+ */
+async function importStations(
+  core: ReturnType<typeof openCore>,
+  images: readonly LabelledImage[],
+  folder: string,
+  options: EvaluationOptions,
+): Promise<number[]> {
+  const stations = new Map<string | null, LabelledImage[]>();
+  for (const image of images) stations.set(image.station, [...(stations.get(image.station) ?? []), image]);
+  const mediaIds: number[] = [];
+  for (const [s, [station, members]] of [...stations.entries()].entries()) {
+    const dir = join(folder, String(s));
     mkdirSync(dir, { recursive: true });
-    const target = join(dir, `${i}-${basename(image.file)}`);
-    try {
-      linkSync(image.file, target);
-    } catch {
-      copyFileSync(image.file, target);
+    members.forEach((image, i) => {
+      const target = join(dir, `${i}-${basename(image.file)}`);
+      try {
+        linkSync(image.file, target);
+      } catch {
+        copyFileSync(image.file, target);
+      }
+    });
+    const imported = await importFolder(
+      core,
+      { folder: dir, ...(station === null ? {} : { station }) },
+      {
+        ...pick(options),
+        onFile: (file) => {
+          if (file.mediaId !== null) mediaIds.push(file.mediaId);
+        },
+      },
+    );
+    if (imported.failed.length > 0) {
+      options.log.warn(
+        `${imported.failed.length} image(s) of ${station ?? 'no station'} could not be imported; the first: ${imported.failed[0]?.path}: ${imported.failed[0]?.message}`,
+      );
     }
-  });
+  }
+  return mediaIds;
 }
 
 /**

@@ -83,8 +83,17 @@ export interface DecisionRecord {
 export function recordDecision(ctx: CoreContext, input: DecisionInput): DecisionRecord {
   const d = parseInput(decisionInput, input, 'decision');
   return ctx.db.transaction((): DecisionRecord => {
-    const detection = ctx.db.prepare('SELECT id FROM detections WHERE id = ?').get(d.detectionId);
+    const detection = ctx.db
+      .prepare(`SELECT d.id, ${MAYBE_TIGER} AS maybeTiger FROM detections d WHERE d.id = ?`)
+      .get(d.detectionId) as { maybeTiger: number } | undefined;
     if (!detection) throw new EngineError('NOT_FOUND', `No detection ${d.detectionId} in the gallery.`);
+    if (!detection.maybeTiger) {
+      throw new EngineError(
+        'CONFLICT',
+        `Detection ${d.detectionId} was marked not a tiger, or its frame empty: undo that mark (or pull the frame back) before deciding on it.`,
+        { details: { detectionId: d.detectionId } },
+      );
+    }
     let individualId: number | null = null;
     if (d.verdict === 'new-individual') individualId = createIndividual(ctx, { name: d.newName ?? null });
     else if (d.individual !== undefined) individualId = findIndividual(ctx, d.individual).id;
@@ -175,8 +184,14 @@ export function decisionTrail(
   ).map((r) => ({ ...toRecord(r), undoneAt: r.undone_at }));
 }
 
-/** SQL: detection `d` has no decision in force (none, or all undone). */
-export const UNDECIDED = `NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)`;
+/**
+ * SQL: detection `d` may still be a tiger: no reviewer called it another species, and its frame is not set aside as
+ * empty (content marks, 0008). Other detections stay stored but are out of Review.
+ */
+export const MAYBE_TIGER = `d.label <> 'other' AND NOT EXISTS (SELECT 1 FROM media xm WHERE xm.id = d.media_id AND xm.content = 'empty')`;
+
+/** SQL: detection `d` waits for a decision: none in force (none, or all undone), and it may still be a tiger. */
+export const UNDECIDED = `NOT EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL) AND ${MAYBE_TIGER}`;
 
 export function undecidedCount(ctx: CoreContext): number {
   return ctx.db.prepare(`SELECT COUNT(*) FROM detections d WHERE ${UNDECIDED}`).pluck().get() as number;
@@ -218,7 +233,8 @@ export function revisitDetections(
 ): { total: number; entries: RevisitEntry[] } {
   if (verdicts.length === 0) return { total: 0, entries: [] };
   const where = `x.undone_at IS NULL AND x.verdict IN (${verdicts.map(() => '?').join(', ')})
-    AND NOT EXISTS (SELECT 1 FROM decisions y WHERE y.detection_id = x.detection_id AND y.undone_at IS NULL AND y.id > x.id)`;
+    AND NOT EXISTS (SELECT 1 FROM decisions y WHERE y.detection_id = x.detection_id AND y.undone_at IS NULL AND y.id > x.id)
+    AND EXISTS (SELECT 1 FROM detections d WHERE d.id = x.detection_id AND ${MAYBE_TIGER})`;
   const total = ctx.db
     .prepare(`SELECT COUNT(*) FROM decisions x WHERE ${where}`)
     .pluck()

@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context';
 import { EngineError } from '../errors';
+import { TIGER_LIKE_THRESHOLD } from '../matching/tiger-likeness';
 import { getSetting } from '../settings';
 import { UNDECIDED } from './decisions';
 
@@ -116,16 +117,31 @@ export function encounterOfDetection(ctx: CoreContext, detectionId: number): Enc
   return found;
 }
 
+/**
+ * Frames whose view was seen not to identify (face or rump, partial, too small, blurred, featureless) sort last. By
+ * the view seen rather than the verdict, so that a reviewer's V does not reorder the item under the reviewer.
+ */
+const VIEW_CANNOT_IDENTIFY = `coalesce(d.view <> 'flank', 0)`;
+
 /** An encounter waiting for review, with its undecided detections best first. */
 export interface EncounterToReview {
   encounter: Encounter;
-  /** Undecided detections, the one most worth looking at first (highest stripe quality, then largest box). */
+  /**
+   * Undecided detections, the one most worth looking at first: views that can identify the animal before those
+   * that cannot (face, rump, partial, too small, blurred), then highest stripe quality, then largest box.
+   */
   detectionIds: number[];
+  /**
+   * False when no undecided detection of it has stripes like a tiger's (each measured below TIGER_LIKE_THRESHOLD):
+   * another species, most likely. Such encounters come after the others and are flagged in Review.
+   */
+  looksLikeTiger: boolean;
 }
 
 /**
- * The review queue by encounter, oldest capture first: one item per encounter that still holds an undecided
- * detection, so a burst of five frames is one item and one decision.
+ * The review queue by encounter: one item per encounter that still holds an undecided detection, so a burst of
+ * five frames is one item and one decision. Encounters that look like a tiger come first, oldest capture first,
+ * then those whose stripes look nothing like a tiger's (see EncounterToReview.looksLikeTiger), oldest first.
  */
 export function undecidedEncounters(
   ctx: CoreContext,
@@ -133,26 +149,35 @@ export function undecidedEncounters(
 ): { total: number; items: EncounterToReview[] } {
   const undecided = ctx.db
     .prepare(
-      `SELECT d.id FROM detections d WHERE ${UNDECIDED}
-        ORDER BY d.quality IS NULL, d.quality DESC, d.box_w * d.box_h DESC, d.id`,
+      `SELECT d.id, d.tiger_likeness AS likeness FROM detections d WHERE ${UNDECIDED}
+        ORDER BY ${VIEW_CANNOT_IDENTIFY}, d.quality IS NULL, d.quality DESC, d.box_w * d.box_h DESC, d.id`,
     )
-    .pluck()
-    .all() as number[];
-  const rank = new Map(undecided.map((id, i) => [id, i]));
+    .all() as { id: number; likeness: number | null }[];
+  const rank = new Map(undecided.map(({ id }, i) => [id, i]));
+  // An unmeasured detection (NULL) flags nothing: it counts as tiger-like.
+  const tigerLike = new Set(
+    undecided.filter((d) => d.likeness === null || d.likeness >= TIGER_LIKE_THRESHOLD).map((d) => d.id),
+  );
   const waiting = listEncounters(ctx)
     .filter((e) => encounterDetections(e).some((id) => rank.has(id)))
+    .map((encounter) => ({
+      encounter,
+      looksLikeTiger: encounterDetections(encounter).some((id) => tigerLike.has(id)),
+    }))
     .sort(
       (a, b) =>
-        (a.start ?? '').localeCompare(b.start ?? '') ||
-        (a.frames[0]?.mediaId ?? 0) - (b.frames[0]?.mediaId ?? 0),
+        Number(b.looksLikeTiger) - Number(a.looksLikeTiger) ||
+        (a.encounter.start ?? '').localeCompare(b.encounter.start ?? '') ||
+        (a.encounter.frames[0]?.mediaId ?? 0) - (b.encounter.frames[0]?.mediaId ?? 0),
     );
   return {
     total: waiting.length,
-    items: waiting.slice(0, limit).map((encounter) => ({
+    items: waiting.slice(0, limit).map(({ encounter, looksLikeTiger }) => ({
       encounter,
       detectionIds: encounterDetections(encounter)
         .filter((id) => rank.has(id))
         .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0)),
+      looksLikeTiger,
     })),
   };
 }

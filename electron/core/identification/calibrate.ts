@@ -23,6 +23,8 @@ export function calibrateNewIndividual(
   index.refresh();
   const byIndividual = new Map<number, number[]>();
   for (const [detectionId, entry] of index.entries) {
+    // Sightings whose crop gave no features can be neither a query nor an answer.
+    if (!index.searchable(detectionId)) continue;
     const list = byIndividual.get(entry.individualId) ?? [];
     list.push(detectionId);
     byIndividual.set(entry.individualId, list);
@@ -35,7 +37,11 @@ export function calibrateNewIndividual(
   }
   // Known queries need another sighting of their individual in the gallery.
   const eligible = [...index.entries.keys()]
-    .filter((id) => (byIndividual.get(index.entries.get(id)?.individualId ?? -1)?.length ?? 0) >= 2)
+    .filter(
+      (id) =>
+        index.searchable(id) &&
+        (byIndividual.get(index.entries.get(id)?.individualId ?? -1)?.length ?? 0) >= 2,
+    )
     .sort((a, b) => a - b);
   const maxSamples = options.maxSamples ?? 200;
   const step = Math.max(1, eligible.length / maxSamples);

@@ -27,9 +27,20 @@ export function fuseEncounterCandidates(frames: readonly (readonly Candidate[])[
 }
 
 /**
+ * The frames that carry an encounter's decision: those whose view can identify the animal, when it has any (a
+ * face, a rump or half an animal in the same burst says nothing a flank frame does not say better); all of them
+ * otherwise. The app's review and the evaluation both fuse only these.
+ */
+export function carryingFrames<T extends { identifiable: boolean }>(frames: readonly T[]): T[] {
+  const identifiable = frames.filter((f) => f.identifiable);
+  return identifiable.length > 0 ? identifiable : [...frames];
+}
+
+/**
  * Identifies an encounter from all its frames: each frame is identified against the gallery (the encounter's own
- * frames left out), and the candidate lists fused, so the frame that shows the animal best speaks for the
- * encounter. Fails only when no frame can be identified, with the first frame's error.
+ * frames left out), and the candidate lists of the frames that carry the decision (carryingFrames) fused, so the
+ * frame that shows the animal best speaks for the encounter. Fails only when no frame can be identified, with the
+ * first frame's error.
  */
 export function identifyEncounter(
   ctx: CoreContext,
@@ -50,14 +61,16 @@ export function identifyEncounter(
       failure ??= error;
     }
   }
-  const first = results[0];
+  const carrying = carryingFrames(results);
+  const first = carrying[0];
   if (!first) throw failure;
-  const candidates = fuseEncounterCandidates(results.map((r) => r.candidates));
+  const candidates = fuseEncounterCandidates(carrying.map((r) => r.candidates));
   const top = candidates[0];
   return {
     ...first,
     candidates,
-    likelyNew: first.threshold === null || !top ? first.likelyNew : top.score < first.threshold,
-    modelVersions: Object.assign({}, ...results.map((r) => r.modelVersions)) as Record<string, string>,
+    likelyNew:
+      !first.identifiable || first.threshold === null || !top ? first.likelyNew : top.score < first.threshold,
+    modelVersions: Object.assign({}, ...carrying.map((r) => r.modelVersions)) as Record<string, string>,
   };
 }

@@ -2,6 +2,7 @@ import type { AnalysisServices } from '../analysis/services';
 import type { CoreContext } from '../context';
 import type { Flank } from '../gallery/individuals';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeIndex } from '../matching/stripe-matcher';
+import { detectionPlacements } from './frame-placement';
 
 interface GalleryEntry {
   individualId: number;
@@ -57,11 +58,33 @@ export class GalleryIndex {
     if (changed) this.revision++;
   }
 
+  /**
+   * Drops what the index holds of these detections, so the next `refresh()` loads them again: their features were
+   * described anew (a box moved by hand) while their assignment stayed the same.
+   */
+  forget(detectionIds: readonly number[]): void {
+    for (const id of detectionIds) {
+      if (!this.entries.delete(id)) continue;
+      if (this.stripeIds.delete(id)) this.stripes.remove(id);
+      for (const byDetection of this.vectors.values()) byDetection.delete(id);
+      this.revision++;
+    }
+  }
+
+  /** Whether a detection of the gallery has features to be matched (a crop too small or plain has none). */
+  searchable(detectionId: number): boolean {
+    return (
+      this.stripeIds.has(detectionId) ||
+      [...this.vectors.values()].some((byDetection) => byDetection.has(detectionId))
+    );
+  }
+
   private load(detectionIds: number[]): void {
     const select = this.ctx.db.prepare(
       `SELECT detection_id, model_id, model_hash, vector FROM embeddings
         WHERE detection_id IN (SELECT value FROM json_each(?))`,
     );
+    const placements = detectionPlacements(this.ctx, detectionIds);
     // Chunks keep the JSON parameter small on galleries of tens of thousands of detections.
     for (let i = 0; i < detectionIds.length; i += 5000) {
       const rows = select.all(JSON.stringify(detectionIds.slice(i, i + 5000))) as {
@@ -73,7 +96,13 @@ export class GalleryIndex {
       for (const r of rows) {
         if (r.model_id === STRIPE_MATCHER_ID) {
           if (r.model_hash === STRIPE_MATCHER_VERSION) {
-            this.stripes.add(r.detection_id, this.services.stripes.decode(r.vector));
+            const placement = placements.get(r.detection_id);
+            const individual = this.entries.get(r.detection_id)?.individualId;
+            this.stripes.add(
+              r.detection_id,
+              this.services.stripes.decode(r.vector),
+              placement && individual !== undefined ? { ...placement, individual } : placement,
+            );
             this.stripeIds.add(r.detection_id);
           }
           continue;

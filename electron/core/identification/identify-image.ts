@@ -7,7 +7,14 @@ import { fileUnreadable } from '../images/file-access';
 import { decodeImage } from '../images/decode';
 import type { GalleryIndex } from './gallery-index';
 import { modelKey } from './gallery-index';
-import { identify, storedQueryFeatures, type Identification, type IdentifyOptions } from './identify';
+import {
+  identify,
+  storedQueryFeatures,
+  type Identification,
+  type IdentifyOptions,
+  type QueryFeatures,
+} from './identify';
+import { MAYBE_TIGER } from '../gallery/decisions';
 import { sha256Hex } from '../sha256';
 
 export interface AnimalIdentification extends Identification {
@@ -18,8 +25,9 @@ export interface AnimalIdentification extends Identification {
 }
 
 /**
- * Identifies every animal in a photo, as the app would: an already-imported photo uses its stored detections;
- * a new one is detected and described on the fly and nothing is stored.
+ * Identifies every animal in a photo, as the app would: an already-imported photo uses its stored detections (none
+ * when it was set aside as empty or holds only other species); a new one is detected and described on the fly and
+ * nothing is stored.
  */
 export async function identifyImageFile(
   ctx: CoreContext,
@@ -39,23 +47,45 @@ export async function identifyImageFile(
     throw fileUnreadable(file, error);
   }
   const sha256 = sha256Hex(bytes);
-  const stored = ctx.db
-    .prepare(
-      `SELECT d.id, d.box_x, d.box_y, d.box_w, d.box_h, d.confidence
-         FROM detections d JOIN media m ON m.id = d.media_id WHERE m.sha256 = ? ORDER BY d.id`,
-    )
-    .all(sha256) as (BoxColumns & { id: number; confidence: number | null })[];
+  const media = ctx.db.prepare('SELECT id, analysed_at FROM media WHERE sha256 = ?').get(sha256) as
+    { id: number; analysed_at: string | null } | undefined;
+  // Boxes a reviewer called another species, or on a frame set aside as empty, are not tigers to identify.
+  const stored = media
+    ? (ctx.db
+        .prepare(
+          `SELECT d.id, d.box_x, d.box_y, d.box_w, d.box_h, d.confidence
+             FROM detections d WHERE d.media_id = ? AND ${MAYBE_TIGER} ORDER BY d.id`,
+        )
+        .all(media.id) as (BoxColumns & { id: number; confidence: number | null })[])
+    : [];
   if (stored.length > 0) {
-    return stored.map((d) => ({
-      ...identify(ctx, services, index, storedQueryFeatures(ctx, services, d.id), {
-        ...identifyOptions,
-        exclude: new Set([...(identifyOptions.exclude ?? []), d.id]),
-      }),
-      box: boxOf(d),
-      confidence: d.confidence,
-      detectionId: d.id,
-    }));
+    const identified: AnimalIdentification[] = [];
+    let unusable: unknown;
+    for (const d of stored) {
+      let query: QueryFeatures;
+      try {
+        query = storedQueryFeatures(ctx, services, d.id);
+      } catch (error) {
+        // A box too small or plain to describe is passed over; only a photo with no usable box fails.
+        unusable ??= error;
+        continue;
+      }
+      identified.push({
+        ...identify(ctx, services, index, query, {
+          ...identifyOptions,
+          exclude: new Set([...(identifyOptions.exclude ?? []), d.id]),
+        }),
+        box: boxOf(d),
+        confidence: d.confidence,
+        detectionId: d.id,
+      });
+    }
+    if (identified.length === 0) throw unusable;
+    return identified;
   }
+  // An analysed frame with no tiger left (set aside as empty, or only other species) has nothing to identify;
+  // describing it whole would invent an animal.
+  if (media?.analysed_at != null) return [];
   const { image } = await decodeImage(bytes, { maxSide: ANALYSIS_MAX_SIDE });
   const animals = await describeAnimals(
     ctx,
@@ -74,6 +104,7 @@ export async function identifyImageFile(
           flank: 'unknown',
           stripes: a.stripes,
           vectors: new Map(a.vectors.map((v) => [modelKey(v.modelId, v.modelHash), v.vector])),
+          view: a.view,
         },
         identifyOptions,
       ),

@@ -4,6 +4,9 @@ import { EngineError } from '../errors';
 import type { Flank } from '../gallery/individuals';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from '../matching/stripe-matcher';
 import { getSetting } from '../settings';
+import { isIdentifiable, VIEW_COLUMNS, viewStateOf, type ViewColumns } from '../gallery/detection-view';
+import type { FramePlacement } from '../matching/fixed-background';
+import { detectionPlacements } from './frame-placement';
 import { modelKey, toFloat32, type GalleryIndex } from './gallery-index';
 
 /** What is known of one animal to identify: its stripe descriptor and deep embeddings (model key -> vector). */
@@ -11,6 +14,10 @@ export interface QueryFeatures {
   flank: Flank;
   stripes: StripeDescriptor | null;
   vectors: Map<string, Float32Array>;
+  /** Whether its view can identify it (gallery/detection-view.ts); absent: never judged, treated as identifiable. */
+  view?: { identifiable: boolean | null; reason: string | null };
+  /** Where its crop lies in its frame and which camera took it: its fixed background is not matched. */
+  placement?: FramePlacement;
 }
 
 export interface Candidate {
@@ -34,6 +41,14 @@ export interface Identification {
   likelyNew: boolean | null;
   /** Model id -> file hash of every model that produced a score, stored with a decision. */
   modelVersions: Record<string, string>;
+  /**
+   * False when the query's view cannot identify the animal (face or rump, partial, too small, blurred): the
+   * candidates are still listed for the reviewer's eye, but `likelyNew` is null, so no candidate is called
+   * probably known and no "new individual" is suggested.
+   */
+  identifiable: boolean;
+  /** Why the view cannot identify, in words for the reviewer; null when it can. */
+  viewReason: string | null;
   /** Every compared gallery detection, best first (with `withDetections`, for evaluation's mAP). */
   rankedDetections?: RankedDetection[];
 }
@@ -87,6 +102,7 @@ export function identify(
       shortlist: getSetting(ctx, 'matching.shortlist'),
       limit: index.stripes.size,
       excludeIds: exclude,
+      ...(query.placement ? { placement: query.placement } : {}),
     });
     for (const hit of hits) note(hit.id, STRIPE_MATCHER_ID, hit.score);
   }
@@ -146,11 +162,14 @@ export function identify(
   const calibration = getSetting(ctx, 'matching.newIndividual');
   const threshold = calibration?.threshold ?? null;
   const top = ranked[0];
+  const identifiable = isIdentifiable(query.view ?? { identifiable: null });
   return {
     candidates: ranked,
     threshold,
-    likelyNew: !top ? true : threshold === null ? null : top.score < threshold,
+    likelyNew: !identifiable ? null : !top ? true : threshold === null ? null : top.score < threshold,
     modelVersions,
+    identifiable,
+    viewReason: identifiable ? null : (query.view?.reason ?? null),
     ...(options.withDetections
       ? { rankedDetections: rankedDetections.sort((a, b) => b.score - a.score) }
       : {}),
@@ -163,13 +182,21 @@ export function storedQueryFeatures(
   services: AnalysisServices,
   detectionId: number,
 ): QueryFeatures {
-  const detection = ctx.db.prepare('SELECT flank FROM detections WHERE id = ?').get(detectionId) as
-    { flank: Flank } | undefined;
+  const detection = ctx.db
+    .prepare(`SELECT flank, ${VIEW_COLUMNS} FROM detections WHERE id = ?`)
+    .get(detectionId) as ({ flank: Flank } & ViewColumns) | undefined;
   if (!detection) throw new EngineError('NOT_FOUND', `No detection ${detectionId} in the gallery.`);
   const rows = ctx.db
     .prepare('SELECT model_id, model_hash, vector FROM embeddings WHERE detection_id = ?')
     .all(detectionId) as { model_id: string; model_hash: string; vector: Buffer }[];
-  const query: QueryFeatures = { flank: detection.flank, stripes: null, vectors: new Map() };
+  const query: QueryFeatures = {
+    flank: detection.flank,
+    stripes: null,
+    vectors: new Map(),
+    view: viewStateOf(detection),
+  };
+  const placement = detectionPlacements(ctx, [detectionId]).get(detectionId);
+  if (placement) query.placement = placement;
   for (const r of rows) {
     if (r.model_id === STRIPE_MATCHER_ID) {
       if (r.model_hash === STRIPE_MATCHER_VERSION) query.stripes = services.stripes.decode(r.vector);

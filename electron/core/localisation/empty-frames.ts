@@ -10,6 +10,8 @@ export interface EmptyFrame {
   file: string;
   station: string | null;
   capturedAt: string | null;
+  /** Who set it aside: analysis, or a reviewer who said it holds no animal. */
+  source: 'localisation' | 'reviewer';
 }
 
 /** The frames set aside as empty, newest capture first; `total` counts all of them. */
@@ -20,7 +22,8 @@ export function listEmptyFrames(
   const total = ctx.db.prepare("SELECT COUNT(*) FROM media WHERE content = 'empty'").pluck().get() as number;
   const items = ctx.db
     .prepare(
-      `SELECT m.id AS mediaId, m.path AS file, s.name AS station, m.captured_at AS capturedAt
+      `SELECT m.id AS mediaId, m.path AS file, s.name AS station, m.captured_at AS capturedAt,
+              m.content_source AS source
          FROM media m LEFT JOIN stations s ON s.id = m.station_id
         WHERE m.content = 'empty'
         ORDER BY m.captured_at IS NULL, m.captured_at DESC, m.id DESC
@@ -52,7 +55,9 @@ export async function restoreEmptyFrame(
   // Pending again, with the user's verdict recorded first: if describing it fails now (a model down), the next
   // analysis run picks it up as a whole frame instead of setting it aside again.
   ctx.db
-    .prepare("UPDATE media SET analysed_at = NULL, content = 'unknown' WHERE id = ? AND content = 'empty'")
+    .prepare(
+      "UPDATE media SET analysed_at = NULL, content = 'unknown', content_source = 'reviewer' WHERE id = ? AND content = 'empty'",
+    )
     .run(mediaId);
   const strip = { top: row.strip_top, bottom: row.strip_bottom };
   const outcome = await analyseMedia(ctx, services, mediaId, {

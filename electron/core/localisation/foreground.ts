@@ -116,6 +116,20 @@ export function foregroundBoxes(
   rows: SceneRows,
   options: ForegroundOptions = DEFAULT_FOREGROUND,
 ): NormalisedBox[] {
+  return foregroundRegions(frame, references, width, height, rows, options).regions.map((r) =>
+    normalisedBox(r, width, height),
+  );
+}
+
+/** The foreground mask (1 = differs from the background) and its regions in sample pixels, largest first. */
+export function foregroundRegions(
+  frame: Float32Array,
+  references: readonly Float32Array[],
+  width: number,
+  height: number,
+  rows: SceneRows,
+  options: ForegroundOptions = DEFAULT_FOREGROUND,
+): { mask: Uint8Array; regions: Region[] } {
   // The background is the references themselves, not their median: a pixel is foreground only where the frame
   // differs from each of them (`rank` 0), or from most of them (`rank` n/2, for a burst, where the animal itself
   // stands in every reference and overlaps its own body from one frame to the next). An animal in one reference
@@ -159,17 +173,15 @@ export function foregroundBoxes(
   const regions = connectedRegions(mask, width, height);
   const sceneArea = width * (rows.end - rows.first);
   const big = regions.filter((r) => r.area >= options.minRegion * sceneArea);
-  return mergeNear(big)
-    .sort((a, b) => b.area - a.area)
-    .map((r) => ({
-      x: r.x1 / width,
-      y: r.y1 / height,
-      w: (r.x2 + 1 - r.x1) / width,
-      h: (r.y2 + 1 - r.y1) / height,
-    }));
+  return { mask, regions: mergeNear(big).sort((a, b) => b.area - a.area) };
 }
 
-interface Region {
+export function normalisedBox(r: Region, width: number, height: number): NormalisedBox {
+  return { x: r.x1 / width, y: r.y1 / height, w: (r.x2 + 1 - r.x1) / width, h: (r.y2 + 1 - r.y1) / height };
+}
+
+/** A region of the foreground mask: its bounding box (inclusive, sample pixels) and pixel count. */
+export interface Region {
   x1: number;
   y1: number;
   x2: number;
@@ -237,4 +249,101 @@ function mergeNear(regions: Region[]): Region[] {
     }
   }
   return out;
+}
+
+/**
+ * The reference mapped onto the frame's values, per channel (least squares a·reference + b over the pixels outside
+ * the mask). Per-frame normalisation leaves two frames of one scene apart where an animal shifted one frame's
+ * histogram (a dark night frame with a bright glare): compared after this fit, only the animal differs.
+ */
+export function fitReference(
+  frame: Float32Array,
+  reference: Float32Array,
+  mask: Uint8Array,
+  width: number,
+  rows: SceneRows,
+): Float32Array {
+  const out = new Float32Array(reference.length);
+  for (let c = 0; c < 3; c += 1) {
+    let n = 0;
+    let sr = 0;
+    let sf = 0;
+    let srr = 0;
+    let srf = 0;
+    for (let p = rows.first * width; p < rows.end * width; p += 1) {
+      if (mask[p] !== 0) continue;
+      const r = reference[p * 3 + c] ?? 0;
+      const f = frame[p * 3 + c] ?? 0;
+      n += 1;
+      sr += r;
+      sf += f;
+      srr += r * r;
+      srf += r * f;
+    }
+    const variance = n > 0 ? srr / n - (sr / n) ** 2 : 0;
+    // A flat reference channel (or no pixel outside the mask) gets no fit: it is left as normalised.
+    const a = variance > 1e-6 ? (srf / n - (sr / n) * (sf / n)) / variance : 1;
+    const b = n > 0 ? sf / n - a * (sr / n) : 0;
+    for (let p = rows.first * width; p < rows.end * width; p += 1) {
+      out[p * 3 + c] = a * (reference[p * 3 + c] ?? 0) + b;
+    }
+  }
+  return out;
+}
+
+/**
+ * Where only two frames of a scene are at hand (from different triggers), the region where they differ holds an
+ * animal in one of them, and nothing but the frames themselves tells which: this is the frame whose own edges run
+ * along the region's outline. An animal's silhouette is an edge in the frame that shows it; in the frame that shows
+ * the ground there, the outline crosses the ground's texture at random. Returns the frame's edge energy along the
+ * outline over the reference's (the reference fitted to the frame, fitReference): above 1 the change is more likely
+ * the frame's.
+ */
+export function outlineEdgeRatio(
+  frame: Float32Array,
+  reference: Float32Array,
+  mask: Uint8Array,
+  region: Region,
+  width: number,
+  rows: SceneRows,
+): number {
+  let inFrame = 0;
+  let inReference = 0;
+  for (let y = Math.max(rows.first + 1, region.y1 - 1); y <= Math.min(rows.end - 2, region.y2 + 1); y += 1) {
+    for (let x = Math.max(1, region.x1 - 1); x <= Math.min(width - 2, region.x2 + 1); x += 1) {
+      const p = y * width + x;
+      const m = mask[p];
+      // The outline: pixels on either side of the mask's edge.
+      if (m === mask[p - 1] && m === mask[p + 1] && m === mask[p - width] && m === mask[p + width]) continue;
+      inFrame += edgeEnergy(frame, p, width);
+      inReference += edgeEnergy(reference, p, width);
+    }
+  }
+  // A small floor keeps two flat outlines (a dark night) near 1: undecided.
+  const floor = 1e-2 * (region.x2 - region.x1 + region.y2 - region.y1 + 2);
+  return (inFrame + floor) / (inReference + floor);
+}
+
+/** Squared Sobel gradient at pixel p, summed over the three channels. */
+function edgeEnergy(image: Float32Array, p: number, width: number): number {
+  let energy = 0;
+  for (let c = 0; c < 3; c += 1) {
+    const at = (q: number) => image[q * 3 + c] ?? 0;
+    const gx =
+      at(p - width + 1) +
+      2 * at(p + 1) +
+      at(p + width + 1) -
+      at(p - width - 1) -
+      2 * at(p - 1) -
+      at(p + width - 1);
+    const gy =
+      at(p + width - 1) +
+      2 * at(p + width) +
+      at(p + width + 1) -
+      at(p - width - 1) -
+      2 * at(p - width) -
+      at(p - width + 1);
+    energy += gx * gx + gy * gy;
+  }
+  return energy;
 }

@@ -3,8 +3,12 @@ import { WHOLE_FRAME_DETECTOR } from '../inference/detector';
 import type { FrameSample } from './frame-sample';
 import {
   DEFAULT_FOREGROUND,
+  fitReference,
   foregroundBoxes,
+  foregroundRegions,
+  normalisedBox,
   normaliseSample,
+  outlineEdgeRatio,
   sceneDistance,
   sceneRows,
   type ForegroundOptions,
@@ -38,13 +42,18 @@ export interface FrameToLocalise {
 /**
  * A background needs this many other frames of the scene, outside the frame's own burst. Two already work: a
  * pixel must differ from both (see foregroundBoxes), so an animal in one of them leaves no trace; with one, an
- * animal in it would show as a box in this frame too.
+ * animal in it would show as a box in this frame too, so a lone pair is decided otherwise (localisePair).
  */
 const MIN_BACKGROUND_REFERENCES = 2;
 /** At most this many of the most alike frames make a background: they then match the frame's light and season. */
 const MAX_REFERENCES = 7;
 /** Frames a few seconds apart belong to one trigger. */
 const BURST_GAP_MS = 10_000;
+/**
+ * Of two frames of a scene, the one with this many times the other's edge energy along a changed region's outline
+ * holds what changed there; nearer 1 nothing is decided.
+ */
+const PAIR_EDGE_RATIO = 1.5;
 /** Foreground over this share of the scene means the comparison failed (camera knocked, fog), not a giant animal. */
 const MAX_FOREGROUND_SHARE = 0.6;
 
@@ -182,6 +191,8 @@ function localiseOne(
   } else if (others.some((x) => x.o.burst === frame.burst)) {
     method = BURST_MOTION_DETECTOR;
     references = others.slice(0, MAX_REFERENCES);
+  } else if (elsewhere[0] !== undefined) {
+    return localisePair(frame, elsewhere[0].o, width, height, rows, strip, options);
   } else {
     return { method: null, boxes: [] };
   }
@@ -199,6 +210,38 @@ function localiseOne(
   const covered = boxes.reduce((sum, b) => sum + b.w * b.h, 0);
   if (covered > MAX_FOREGROUND_SHARE * sceneHeight) return { method: null, boxes: [] };
   return { method, boxes };
+}
+
+/**
+ * A frame whose scene has one other frame, from another trigger: each region where the two differ goes to the frame
+ * whose edges follow its outline (outlineEdgeRatio). The frame is empty when every region clearly belongs to the
+ * other frame, holds the regions that clearly belong to it, and stays whole when any region is unclear or the two
+ * frames do not differ at all (an animal lying at the same place in both would then be hidden).
+ */
+function localisePair(
+  frame: Prepared,
+  other: Prepared,
+  width: number,
+  height: number,
+  rows: ReturnType<typeof sceneRows>,
+  strip: InfoStrip,
+  options: ForegroundOptions,
+): { method: typeof BACKGROUND_DETECTOR | null; boxes: Detection['box'][] } {
+  const first = foregroundRegions(frame.normalised, [other.normalised], width, height, rows, options);
+  const reference = fitReference(frame.normalised, other.normalised, first.mask, width, rows);
+  const { mask, regions } = foregroundRegions(frame.normalised, [reference], width, height, rows, options);
+  const covered =
+    regions.reduce((sum, r) => sum + (r.x2 + 1 - r.x1) * (r.y2 + 1 - r.y1), 0) / (width * height);
+  if (regions.length === 0 || covered > MAX_FOREGROUND_SHARE * (1 - strip.top - strip.bottom)) {
+    return { method: null, boxes: [] };
+  }
+  const boxes: Detection['box'][] = [];
+  for (const region of regions) {
+    const ratio = outlineEdgeRatio(frame.normalised, reference, mask, region, width, rows);
+    if (ratio >= PAIR_EDGE_RATIO) boxes.push(normalisedBox(region, width, height));
+    else if (ratio > 1 / PAIR_EDGE_RATIO) return { method: null, boxes: [] };
+  }
+  return { method: BACKGROUND_DETECTOR, boxes };
 }
 
 /** Burst number of each frame: frames (of one camera) taken less than BURST_GAP_MS after the previous one share it. */

@@ -34,7 +34,7 @@ const CAMERA_COLUMNS =
  * a file carries none of that, all frames of a resolution share a key, and only visual similarity (the scene
  * distance in localiseFrames) decides which of them serve as each other's background.
  */
-function cameraKey(row: Omit<CameraRow, 'id' | 'path' | 'path_raw' | 'captured_at'>): string {
+export function cameraKey(row: Omit<CameraRow, 'id' | 'path' | 'path_raw' | 'captured_at'>): string {
   return JSON.stringify([
     row.station_id,
     row.camera_make,

@@ -14,6 +14,8 @@ import { decodeFeatures, encodeFeatures } from './stripe-codec';
 import { DEFAULT_FEATURES, DESCRIPTOR_BYTES, extractFeatures, type LocalFeatures } from './stripe-features';
 import { DEFAULT_VERIFY, descriptorMat, verifyPair } from './stripe-verify';
 import { VoteIndex } from './stripe-vote';
+import { fixedPlaceTest, framePoint, SAME_PLACE, type FramePlacement } from './fixed-background';
+import { hamming } from './stripe-hamming';
 
 export const STRIPE_MATCHER_ID = 'builtin-stripes';
 /** Bump whenever extraction changes: stored descriptors of another version are refused by `decode`. */
@@ -40,10 +42,16 @@ export interface StripeSearchOptions {
   shortlist?: number;
   limit?: number;
   excludeIds?: ReadonlySet<number>;
+  /** Where the query's crop lies in its frame: correspondences at the same place of the same camera are dropped. */
+  placement?: FramePlacement;
 }
 
 export interface StripeIndex {
-  add(id: number, d: StripeDescriptor): void;
+  /**
+   * With a placement, keypoints found at the same place of the frame in another detection of the same camera, with
+   * a like descriptor, are fixed background: they cast no votes and weigh nothing in verification (in both).
+   */
+  add(id: number, d: StripeDescriptor, placement?: FramePlacement): void;
   remove(id: number): void;
   readonly size: number;
   /** per-gallery-image scores, best first: shortlist by global similarity, then geometric verification of the shortlist */
@@ -81,12 +89,19 @@ export function verifiedScore(weightedInliers: number): number {
 
 interface Stored {
   descriptor: StripeDescriptor;
+  /** 0 for a keypoint of the fixed background (see FramePlacement). */
   weights: Float32Array;
+  placement?: FramePlacement;
 }
+
+/** Descriptors closer than this (bits of 486) at the same place of one camera show the same fixed thing. */
+const FIXED_MAX_DISTANCE = 80;
 
 class StripeVoteIndex implements StripeIndex {
   private readonly votes = new VoteIndex();
   private readonly items = new Map<number, Stored>();
+  /** camera -> grid cell (SAME_PLACE wide) -> keypoints of placed gallery items that lie in it. */
+  private readonly places = new Map<string, Map<string, { id: number; k: number }[]>>();
 
   constructor(private readonly cv: OpenCv) {}
 
@@ -94,17 +109,98 @@ class StripeVoteIndex implements StripeIndex {
     return this.items.size;
   }
 
-  add(id: number, d: StripeDescriptor): void {
+  add(id: number, d: StripeDescriptor, placement?: FramePlacement): void {
     checkId(id);
     checkDescriptor(d);
-    const weights = weightsOf(d);
-    this.items.set(id, { descriptor: d, weights });
-    this.votes.add(id, d.descriptors, weights);
+    this.remove(id);
+    const stored: Stored = { descriptor: d, weights: weightsOf(d), ...(placement ? { placement } : {}) };
+    this.items.set(id, stored);
+    const touched = placement ? this.markFixed(id, stored, placement) : new Set<number>();
+    for (const other of [id, ...touched]) this.indexVotes(other);
   }
 
   remove(id: number): void {
+    const stored = this.items.get(id);
+    if (stored?.placement) {
+      const cells = this.places.get(stored.placement.camera);
+      for (let k = 0; k < stored.weights.length; k++) {
+        const key = cellKey(framePoint(stored.descriptor, stored.placement, k));
+        const list = cells?.get(key)?.filter((p) => p.id !== id);
+        if (list && list.length > 0) cells?.set(key, list);
+        else cells?.delete(key);
+      }
+    }
     this.items.delete(id);
     this.votes.remove(id);
+  }
+
+  /**
+   * Zeroes the weight of every keypoint of `id` that matches a keypoint of another item of the same camera at the
+   * same place (of another individual, where items say theirs), and of that keypoint too; returns the other items
+   * changed. (Weights zeroed in an item stay so when
+   * the item that revealed them leaves: they were seen fixed once, which is enough.)
+   */
+  private markFixed(id: number, stored: Stored, placement: FramePlacement): Set<number> {
+    let cells = this.places.get(placement.camera);
+    if (!cells) this.places.set(placement.camera, (cells = new Map()));
+    const touched = new Set<number>();
+    const d = stored.descriptor;
+    for (let k = 0; k < stored.weights.length; k++) {
+      const [x, y] = framePoint(d, placement, k);
+      const cx = Math.floor(x / SAME_PLACE);
+      const cy = Math.floor(y / SAME_PLACE);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          for (const near of cells.get(`${cx + dx},${cy + dy}`) ?? []) {
+            const other = this.items.get(near.id);
+            if (!other?.placement || near.id === id) continue;
+            if (placement.individual !== undefined && other.placement.individual === placement.individual)
+              continue;
+            const [ox, oy] = framePoint(other.descriptor, other.placement, near.k);
+            if (Math.abs(ox - x) > SAME_PLACE || Math.abs(oy - y) > SAME_PLACE) continue;
+            const distance = hamming(
+              d.descriptors,
+              k * DESCRIPTOR_BYTES,
+              other.descriptor.descriptors,
+              near.k * DESCRIPTOR_BYTES,
+              DESCRIPTOR_BYTES,
+            );
+            if (distance >= FIXED_MAX_DISTANCE) continue;
+            stored.weights[k] = 0;
+            if (other.weights[near.k] !== 0) touched.add(near.id);
+            other.weights[near.k] = 0;
+          }
+        }
+      }
+      const key = cellKey([x, y]);
+      const list = cells.get(key);
+      if (list) list.push({ id, k });
+      else cells.set(key, [{ id, k }]);
+    }
+    return touched;
+  }
+
+  /** (Re)indexes an item's votes without its fixed-background keypoints. */
+  private indexVotes(id: number): void {
+    const stored = this.items.get(id);
+    if (!stored) return;
+    const keep = [...stored.weights.keys()].filter((k) => (stored.weights[k] ?? 0) > 0);
+    if (keep.length === stored.weights.length) {
+      this.votes.add(id, stored.descriptor.descriptors, stored.weights);
+      return;
+    }
+    const descriptors = new Uint8Array(keep.length * DESCRIPTOR_BYTES);
+    keep.forEach((k, i) =>
+      descriptors.set(
+        stored.descriptor.descriptors.subarray(k * DESCRIPTOR_BYTES, (k + 1) * DESCRIPTOR_BYTES),
+        i * DESCRIPTOR_BYTES,
+      ),
+    );
+    this.votes.add(
+      id,
+      descriptors,
+      Float32Array.from(keep, (k) => stored.weights[k] ?? 0),
+    );
   }
 
   search(query: StripeDescriptor, options: StripeSearchOptions = {}): StripeHit[] {
@@ -143,7 +239,8 @@ class StripeVoteIndex implements StripeIndex {
         }
         const weight = (q: number, g: number): number =>
           Math.sqrt((queryWeights[q] ?? 1) * (stored.weights[g] ?? 1));
-        const v = verifyPair(cv, matcher, queryMat, query, stored.descriptor, weight, DEFAULT_VERIFY);
+        const fixed = fixedPlaceTest(query, options.placement, stored.descriptor, stored.placement);
+        const v = verifyPair(cv, matcher, queryMat, query, stored.descriptor, weight, DEFAULT_VERIFY, fixed);
         return {
           id,
           // No geometric agreement is no evidence either way: such images keep their vote's order instead of tying.
@@ -160,6 +257,10 @@ class StripeVoteIndex implements StripeIndex {
       matcher.delete();
     }
   }
+}
+
+function cellKey([x, y]: [number, number]): string {
+  return `${Math.floor(x / SAME_PLACE)},${Math.floor(y / SAME_PLACE)}`;
 }
 
 function createMatcher(cv: OpenCv): StripeMatcher {

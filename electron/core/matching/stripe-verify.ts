@@ -52,6 +52,8 @@ export function verifyPair(
   gallery: LocalFeatures,
   weight: InlierWeight,
   options: VerifyOptions = DEFAULT_VERIFY,
+  /** Correspondences to drop before RANSAC: the fixed background of one camera (see fixed-background.ts). */
+  background?: ((queryIndex: number, galleryIndex: number) => boolean) | null,
 ): Verification {
   const galleryMat = descriptorMat(cv, gallery);
   const knn = new cv.DMatchVectorVector();
@@ -65,6 +67,7 @@ export function verifyPair(
       const first = pair.get(0);
       const second = pair.get(1);
       if (first.distance >= options.ratio * second.distance) continue;
+      if (background?.(first.queryIdx, first.trainIdx)) continue;
       const previous = byTrain.get(first.trainIdx);
       if (!previous || first.distance < previous.d)
         byTrain.set(first.trainIdx, { q: first.queryIdx, d: first.distance });

@@ -277,6 +277,20 @@ export function retryJobs(ctx: CoreContext, ids?: readonly number[]): number {
     .run(ctx.now().toISOString(), ...filter.params).changes;
 }
 
+/**
+ * Sends an ended job round again because its input changed (a box moved by hand: the crop is new). A running job is
+ * left alone: it cuts its crop when it starts.
+ */
+export function requeueJob(ctx: CoreContext, id: number): void {
+  ctx.db
+    .prepare(
+      `UPDATE jobs SET state = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL, remote_call_id = NULL,
+              result = NULL, updated_at = ?
+        WHERE id = ? AND state IN ('done', 'failed', 'cancelled')`,
+    )
+    .run(ctx.now().toISOString(), id);
+}
+
 /** Cancels waiting, running and failed jobs (all when no ids are given). A cancelled job's late result is discarded. */
 export function cancelJobs(ctx: CoreContext, ids?: readonly number[]): number {
   const filter = idFilter(ids);

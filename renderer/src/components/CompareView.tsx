@@ -6,6 +6,8 @@ export interface ComparePane {
   detectionId: number | null;
   label: string;
   caption: string;
+  /** The crop's box, where it may change under the same id (see Crop's `version`). */
+  version?: string;
   /** Called when this pane's photo for `detectionId` is on screen (or known to be missing). */
   onSettled?: (detectionId: number) => void;
   /** This pane's photo is still on its way (the review screen's decisions wait for it). */
@@ -111,6 +113,7 @@ function Pane({
               alt={`${side}: ${pane.label}`}
               className="compare-img"
               onSettled={pane.onSettled}
+              {...(pane.version ? { version: pane.version } : {})}
             />
           </div>
         ) : (

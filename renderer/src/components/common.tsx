@@ -55,11 +55,18 @@ export function Crop({
   alt,
   className,
   onSettled,
+  version,
 }: {
   detectionId: number | null | undefined;
   alt: string;
   className?: string;
   onSettled?: (detectionId: number) => void;
+  /**
+   * What the crop shows (its box), where it can change under the same id: a box moved by hand, or an id SQLite
+   * reused after a delete. A new version is a new URL, so the browser's cached crop is not shown (both doors ignore
+   * the query string).
+   */
+  version?: string;
 }) {
   const [failedId, setFailedId] = useState<number | null>(null);
   // Another detection, another try: showing this one again later retries it (and settles again).
@@ -73,9 +80,13 @@ export function Crop({
   }
   return (
     <img
-      key={detectionId}
+      key={`${detectionId} ${version ?? ''}`}
       className={className}
-      src={imagePaths.crop(detectionId)}
+      src={
+        version
+          ? `${imagePaths.crop(detectionId)}?v=${encodeURIComponent(version)}`
+          : imagePaths.crop(detectionId)
+      }
       alt={alt}
       // A photo someone waits on loads at once wherever it is on the page.
       loading={onSettled ? 'eager' : 'lazy'}

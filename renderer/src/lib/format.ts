@@ -1,4 +1,4 @@
-import type { Flank } from '../../../electron/core/api';
+import type { DetectionViewDto, Flank } from '../../../electron/core/api';
 
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
@@ -37,6 +37,23 @@ export function flankLabel(f: Flank): string {
   return f === 'left' ? 'Left flank' : f === 'right' ? 'Right flank' : 'Flank unknown';
 }
 
+const VIEW_WORDS: Record<NonNullable<DetectionViewDto['view']>, string> = {
+  flank: 'Side view (flank)',
+  'face-or-rump': 'Face or rump (end-on)',
+  partial: 'Partial (cut by the frame)',
+  'too-small': 'Too small',
+  blurred: 'Blurred',
+  featureless: 'Too plain for stripes',
+};
+
+/** A detection's view in words, with whether it identifies and who said so. */
+export function viewLabel(v: DetectionViewDto): string {
+  if (v.identifiable === null) return 'Not judged';
+  const seen = v.view === null ? '' : `${VIEW_WORDS[v.view]} · `;
+  const verdict = v.identifiable ? 'identifies' : 'not identifiable';
+  return `${seen}${verdict}${v.source === 'reviewer' ? ' (set by the reviewer)' : ''}`;
+}
+
 /** How a detection's box was found, in words: every box says where it came from. */
 export function boxSourceLabel(d: { detector: string; confidence: number | null }): string {
   if (d.confidence !== null) return `${Math.round(d.confidence * 100)}% sure it is an animal (${d.detector})`;
@@ -47,6 +64,8 @@ export function boxSourceLabel(d: { detector: string; confidence: number | null 
       return 'Differs from the camera’s empty background';
     case 'burst-motion':
       return 'Moved between the frames of its burst';
+    case 'drawn':
+      return 'Drawn by hand';
     default:
       return d.detector.startsWith('camtrap-dp') ? 'Box from an imported survey' : d.detector;
   }

@@ -7,11 +7,19 @@ export type ReviewAction =
   | { kind: 'no-match' }
   | { kind: 'cant-tell' }
   | { kind: 'new-individual' }
+  /** The photo shown holds no animal: set it aside as empty. */
+  | { kind: 'empty' }
+  /** The animal is not a tiger: asks for the species (optional), for the whole encounter. */
+  | { kind: 'not-tiger' }
   | { kind: 'undo' }
   | { kind: 'skip' }
   | { kind: 'select'; delta: 1 | -1 }
   | { kind: 'frame'; delta: 1 | -1 }
   | { kind: 'flank'; flank: 'left' | 'right' }
+  /** The reviewer's verdict on the photo shown: its view can, or cannot, identify the animal (toggles). */
+  | { kind: 'view' }
+  /** Box mode: the photo's boxes to draw, move, resize or delete (lib/box-edit.ts has its keys). */
+  | { kind: 'boxes' }
   | { kind: 'reset-zoom' };
 
 export interface KeyInput {
@@ -37,6 +45,10 @@ export function reviewActionFor(e: KeyInput): ReviewAction | null {
       return { kind: 'cant-tell' };
     case 'n':
       return { kind: 'new-individual' };
+    case 'e':
+      return { kind: 'empty' };
+    case 'o':
+      return { kind: 'not-tiger' };
     case 'u':
       return { kind: 'undo' };
     case 's':
@@ -59,6 +71,10 @@ export function reviewActionFor(e: KeyInput): ReviewAction | null {
       return { kind: 'flank', flank: 'left' };
     case 'r':
       return { kind: 'flank', flank: 'right' };
+    case 'v':
+      return { kind: 'view' };
+    case 'b':
+      return { kind: 'boxes' };
     case '0':
       return { kind: 'reset-zoom' };
     default:
@@ -73,12 +89,21 @@ export const REVIEW_LEGEND: { keys: string[]; action: string }[] = [
   { keys: ['X'], action: NO_MATCH_HELP },
   { keys: ['C'], action: "Can't tell" },
   { keys: ['N'], action: 'New individual' },
+  { keys: ['E'], action: 'Empty: no animal in this photo (set aside, see Status)' },
+  { keys: ['O'], action: 'Not a tiger (other species, name optional; whole encounter)' },
   { keys: ['S'], action: 'Skip (decide later)' },
   { keys: ['U', 'Ctrl+Z'], action: 'Undo last decision' },
   { keys: ['←', '→', 'J', 'K'], action: 'Select candidate' },
   { keys: ['[', ']'], action: 'Previous / next frame of the encounter (a decision covers all its frames)' },
   { keys: ['L', 'R'], action: 'Left / right flank (for the whole encounter)' },
+  { keys: ['V'], action: 'View identifies / does not identify the animal (this photo)' },
   { keys: ['0'], action: 'Reset zoom' },
+  {
+    keys: ['B'],
+    action: 'Box mode: the whole photo and its boxes (drag to draw, move or resize); B again adds a box',
+  },
+  { keys: ['Tab', '←', '→', '↑', '↓'], action: 'In box mode: next box, move it (Shift + arrows resizes it)' },
+  { keys: ['Del', 'Enter', 'Esc'], action: 'In box mode: delete the box, save it, leave box mode' },
 ];
 
 /**
@@ -86,7 +111,17 @@ export const REVIEW_LEGEND: { keys: string[]; action: string }[] = [
  * key pressed while the previous photo could still be showing never decides about the new one.
  */
 export function decidesOnPhoto(a: ReviewAction): boolean {
-  return ['match', 'match-candidate', 'no-match', 'cant-tell', 'new-individual', 'flank'].includes(a.kind);
+  return [
+    'match',
+    'match-candidate',
+    'no-match',
+    'cant-tell',
+    'new-individual',
+    'empty',
+    'not-tiger',
+    'flank',
+    'view',
+  ].includes(a.kind);
 }
 
 /** Moves a selection by delta inside [0, count), wrapping around. */

@@ -47,6 +47,7 @@ export function EmptyFramesCard() {
                   {baseName(f.file)}
                   <div className="muted">
                     {f.station ?? 'No station'} · {formatCaptureTime(f.capturedAt)}
+                    {f.source === 'reviewer' && ' · marked empty in Review'}
                   </div>
                 </div>
                 <button

@@ -10,6 +10,7 @@ import {
 } from '../../../electron/core/api';
 import { call, errorMessage, type ApiError } from '../api/client';
 import { queries, queryKey, useQuery } from '../api/query';
+import { BoxEditor } from '../components/BoxEditor';
 import { CompareView } from '../components/CompareView';
 import { Crop, EmptyState, ErrorBanner, InlineError, Kbd, Loading, PageHeader } from '../components/common';
 import { useToast } from '../components/toast';
@@ -22,6 +23,7 @@ import {
   formatScore,
   individualLabel,
   plural,
+  viewLabel,
 } from '../lib/format';
 import {
   decidesOnPhoto,
@@ -30,25 +32,28 @@ import {
   reviewActionFor,
   type ReviewAction,
 } from '../lib/keys';
+import { boxVersion } from '../lib/box-edit';
 import { mergeOrder, nextAfter, reinsert } from '../lib/queue-order';
 import { IDENTITY, type View } from '../lib/zoom';
 import { href } from '../router';
 import { LastDecisionReport } from './export/LastDecisionReport';
+import { InlineNameForm } from './InlineNameForm';
 
 const QUEUE_LIMIT = 200;
 
 /** What the review view works through: the undecided queue, or the can't-tell and not-a-match list to revisit. */
 type Mode = 'queue' | 'revisit';
 
-interface Decided {
-  decisionId: number;
+/** What the reviewer did to an item: a decision, or a mark on the photo (empty frame, not a tiger). */
+type Decided = {
   detectionId: number;
-  verdict: Verdict;
-  individualCode: string | null;
   summary: string;
   /** The list it was decided from: undo puts it back there. */
   mode: Mode;
-}
+} & (
+  | { decisionId: number; verdict: Verdict; individualCode: string | null }
+  | { markId: number; verdict: 'empty' | 'not-tiger' }
+);
 
 function isRevisitItem(d: ReviewItemDto | RevisitItemDto): d is RevisitItemDto {
   return 'decisionId' in d;
@@ -73,10 +78,15 @@ export function ReviewScreen() {
   // Which frame of the item's encounter is on screen (0: the best one).
   const [frame, setFrame] = useState(0);
   const [view, setView] = useState<View>(IDENTITY);
+  // Box mode: the photo whose boxes are edited (kept while the queue refreshes under it); then the box to show.
+  const [boxMedia, setBoxMedia] = useState<number | null>(null);
+  const boxFocus = useRef<{ detectionId: number | null; frame: number }>({ detectionId: null, frame: 0 });
   const [history, setHistory] = useState<Decided[]>([]);
   const [skipped, setSkipped] = useState<number[]>([]);
   const [naming, setNaming] = useState(false);
   const [newName, setNewName] = useState('');
+  // The species asked for after O (null: not asking).
+  const [species, setSpecies] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ApiError | Error | null>(null);
   // The detection whose query photo each of the two query panes has on screen (loaded, or known missing).
@@ -106,18 +116,40 @@ export function ReviewScreen() {
 
   useEffect(() => {
     if (currentId !== null && order.includes(currentId)) return;
-    if (busy) return;
+    // Box mode holds its photo: an edit that takes the item out of the queue must not pull the editor away.
+    if (busy || boxMedia !== null) return;
     setCurrentId(order[0] ?? null);
-  }, [order, currentId, busy]);
+  }, [order, currentId, busy, boxMedia]);
 
   useEffect(() => {
     setSelected(0);
-    setFrame(0);
+    setFrame(boxFocus.current.frame);
+    boxFocus.current.frame = 0;
     setView(IDENTITY);
     setNaming(false);
     setNewName('');
+    setSpecies(null);
     setActionError(null);
   }, [currentId]);
+
+  // Back from box mode, Review shows the box edited last: its item, at its frame, once the refreshed queue has it.
+  useEffect(() => {
+    const id = boxFocus.current.detectionId;
+    if (id === null || boxMedia !== null || !items) return;
+    const item = items.find(
+      (i) =>
+        i.detectionId === id || ('encounter' in i && i.encounter.frames.some((f) => f.detectionId === id)),
+    );
+    if (!item || !order.includes(item.detectionId)) return;
+    const found = 'encounter' in item ? item.encounter.frames.findIndex((f) => f.detectionId === id) : 0;
+    const at = Math.max(0, found);
+    boxFocus.current.detectionId = null;
+    if (item.detectionId === currentId) setFrame(at);
+    else {
+      boxFocus.current.frame = at;
+      setCurrentId(item.detectionId);
+    }
+  }, [items, order, boxMedia, currentId]);
 
   /** Switches lists; the order is rebuilt from the other list. */
   const openList = useCallback((next: Mode) => {
@@ -136,7 +168,9 @@ export function ReviewScreen() {
 
   // Decisions wait until this frame's own photo is on screen in both query panes: a key pressed earlier would
   // decide about a photo the reviewer has not seen.
-  const photoReady = frameId !== null && photoOn.side === frameId && photoOn.compare === frameId;
+  // In box mode nothing decides, by key or by button: the boxes of the photo are changing under it.
+  const photoReady =
+    boxMedia === null && frameId !== null && photoOn.side === frameId && photoOn.compare === frameId;
   const onSidePhoto = useCallback((id: number) => setPhotoOn((p) => ({ ...p, side: id })), []);
   const onComparePhoto = useCallback((id: number) => setPhotoOn((p) => ({ ...p, compare: id })), []);
 
@@ -234,6 +268,104 @@ export function ReviewScreen() {
     [frameId, busy, photoReady, toast],
   );
 
+  /**
+   * The reviewer's verdict on the photo shown (V): its view can, or cannot, identify the animal. A view that cannot
+   * gets no confident candidate and no new-individual hint; the toast undoes it.
+   */
+  const toggleView = useCallback(async () => {
+    const shownView = shown?.query.view;
+    if (frameId === null || busy || !photoReady || !shownView) return;
+    setActionError(null);
+    try {
+      const identifiable = shownView.identifiable === false;
+      const { change } = await call('detections.setView', { detectionId: frameId, identifiable });
+      toast.show(
+        identifiable ? 'View marked as identifying the animal.' : 'View marked as not identifiable.',
+        change === null
+          ? undefined
+          : {
+              action: {
+                label: 'Undo',
+                run: () => void call('detections.restoreViews', { changes: [change] }),
+              },
+            },
+      );
+    } catch (e) {
+      setActionError(e instanceof Error ? e : new Error(errorMessage(e)));
+    }
+  }, [shown, frameId, busy, photoReady, toast]);
+
+  /** Records a mark on the photo (E, O) like a decision: history, toast with Undo, and on to `next`. */
+  const marked = useCallback(
+    (entry: Decided, nextOrder: (o: number[]) => number[], next: number | null) => {
+      setHistory((h) => [...h, entry]);
+      setOrder(nextOrder);
+      setCurrentId(next);
+      setFrame(0);
+      setSpecies(null);
+      toast.show(entry.summary, { action: { label: 'Undo', run: () => undoRef.current(entry) } });
+    },
+    [toast],
+  );
+
+  /**
+   * E: the photo on screen holds no animal. Its frame is set aside as empty (the Status screen lists it, to pull
+   * back); the encounter's other frames stay in Review under the same item.
+   */
+  const markEmpty = useCallback(async () => {
+    if (currentId === null || !current || busy || !photoReady) return;
+    setBusy(true);
+    setActionError(null);
+    const rest = frames.filter((f) => f.mediaId !== current.mediaId);
+    const stays = rest[0]?.detectionId;
+    try {
+      const m = await call('frames.markEmpty', { mediaId: current.mediaId });
+      const summary = `${baseName(current.file)} set aside as empty (no animal).`;
+      marked(
+        { markId: m.markId, verdict: 'empty', detectionId: currentId, summary, mode },
+        (o) =>
+          stays === undefined
+            ? o.filter((x) => x !== currentId)
+            : o.map((x) => (x === currentId ? stays : x)),
+        stays ?? nextAfter(order, currentId),
+      );
+    } catch (e) {
+      setActionError(e instanceof Error ? e : new Error(errorMessage(e)));
+    } finally {
+      setBusy(false);
+    }
+  }, [currentId, current, busy, photoReady, frames, order, mode, marked]);
+
+  /** O, then Enter: the animal is not a tiger (species optional), for the encounter's frames as a decision is. */
+  const markNotTiger = useCallback(
+    async (name: string) => {
+      if (currentId === null || frameId === null || busy || !photoReady) return;
+      setBusy(true);
+      setActionError(null);
+      try {
+        const m = await call('detections.markNotTiger', {
+          detectionId: frameId,
+          ...(name.trim() ? { species: name } : {}),
+          encounter: mode === 'queue',
+        });
+        const said = `Marked not a tiger${m.species ? ` (${m.species})` : ''}`;
+        const summary =
+          m.detectionIds.length > 1 ? `${said}: all ${m.detectionIds.length} frames.` : `${said}.`;
+        marked(
+          { markId: m.markId, verdict: 'not-tiger', detectionId: currentId, summary, mode },
+          (o) => o.filter((x) => x !== currentId),
+          nextAfter(order, currentId),
+        );
+      } catch (e) {
+        setActionError(e instanceof Error ? e : new Error(errorMessage(e)));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [currentId, frameId, busy, photoReady, order, mode, marked],
+  );
+  const speciesUsed = useQuery('detections.species', {}, { enabled: species !== null });
+
   /** Leaves this detection undecided and moves on; it comes back at the end of the list. */
   const skip = useCallback(() => {
     if (currentId === null || busy) return;
@@ -254,7 +386,8 @@ export function ReviewScreen() {
       setBusy(true);
       setActionError(null);
       try {
-        await call('decisions.undo', { decisionId: entry.decisionId });
+        if ('markId' in entry) await call('contentMarks.undo', { markId: entry.markId });
+        else await call('decisions.undo', { decisionId: entry.decisionId });
         setHistory((h) => h.filter((x) => x !== entry));
         // Undone from the other list, it reappears there when that list is opened.
         if (entry.mode === mode) {
@@ -295,6 +428,12 @@ export function ReviewScreen() {
         case 'new-individual':
           setNaming(true);
           break;
+        case 'empty':
+          void markEmpty();
+          break;
+        case 'not-tiger':
+          setSpecies('');
+          break;
         case 'undo':
           void undo();
           break;
@@ -310,17 +449,24 @@ export function ReviewScreen() {
         case 'flank':
           void setFlank(a.flank);
           break;
+        case 'view':
+          void toggleView();
+          break;
         case 'reset-zoom':
           setView(IDENTITY);
           break;
+        case 'boxes':
+          if (current) setBoxMedia(current.mediaId);
+          break;
       }
     },
-    [chosen, list, decide, undo, skip, frames.length, setFlank],
+    [chosen, list, decide, undo, skip, frames.length, setFlank, toggleView, current, markEmpty],
   );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (naming || ended) return;
+      // In box mode the keys are the box editor's: none of them may decide.
+      if (naming || species !== null || ended || boxMedia !== null) return;
       const action = reviewActionFor({
         key: e.key,
         ctrlKey: e.ctrlKey,
@@ -337,7 +483,7 @@ export function ReviewScreen() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [perform, naming, ended, current, photoReady]);
+  }, [perform, naming, species, ended, current, photoReady, boxMedia]);
 
   const source = mode === 'queue' ? queue : revisit;
   if (source.error && !source.data) {
@@ -415,12 +561,14 @@ export function ReviewScreen() {
             </button>
           </p>
         )}
-        {last && <LastDecisionReport {...last} />}
+        {last && 'decisionId' in last && <LastDecisionReport {...last} />}
       </div>
     );
   }
 
   const position = order.indexOf(currentId) + 1;
+  // Boxes change by hand under the same detection id: the crop's URL follows the box, so no stale crop is shown.
+  const cropVersion = current?.detectionId === (frameId ?? currentId) ? boxVersion(current.box) : undefined;
 
   return (
     <div className="page review">
@@ -461,8 +609,9 @@ export function ReviewScreen() {
               alt="The animal to identify"
               className="query-crop"
               onSettled={onSidePhoto}
+              {...(cropVersion ? { version: cropVersion } : {})}
             />
-            {!photoReady && (
+            {!photoReady && boxMedia === null && (
               <p className="photo-loading" role="status">
                 Loading photo… decisions wait for it.
               </p>
@@ -475,8 +624,14 @@ export function ReviewScreen() {
             </p>
           )}
           {frames.length > 1 && <EncounterStrip frames={frames} shown={frame} onShow={setFrame} />}
+          {listedItem && 'encounter' in listedItem && !listedItem.encounter.looksLikeTiger && (
+            <p className="revisit-note" role="note">
+              Stripes unlike a tiger’s: likely another species, so queued after the tiger-like encounters.{' '}
+              <Kbd>O</Kbd> marks it not a tiger.
+            </p>
+          )}
           {current && <QueryFacts d={current} />}
-          <NewVerdict data={shown} />
+          <NewVerdict data={shown} encounter={frames.length > 1} />
           <div className="decisions" aria-label="Decision" aria-busy={!photoReady}>
             <button
               type="button"
@@ -514,6 +669,24 @@ export function ReviewScreen() {
               <span>New individual</span>
               <Kbd>N</Kbd>
             </button>
+            <button
+              type="button"
+              className="btn btn-decide"
+              disabled={busy || !photoReady}
+              onClick={() => void markEmpty()}
+            >
+              <span>Empty (no animal)</span>
+              <Kbd>E</Kbd>
+            </button>
+            <button
+              type="button"
+              className="btn btn-decide"
+              disabled={busy || !photoReady}
+              onClick={() => setSpecies('')}
+            >
+              <span>Not a tiger</span>
+              <Kbd>O</Kbd>
+            </button>
             <button type="button" className="btn btn-decide" disabled={busy} onClick={skip}>
               <span>Skip</span>
               <Kbd>S</Kbd>
@@ -529,79 +702,123 @@ export function ReviewScreen() {
             </button>
           </div>
           {naming && (
-            <NewIndividualForm
-              name={newName}
-              onName={setNewName}
+            <InlineNameForm
+              id="new-name"
+              label="Name for the new individual"
+              help="It also gets a code like T-012. Enter creates it, Esc cancels."
+              submitLabel="Create new individual"
+              value={newName}
+              onChange={setNewName}
               busy={busy}
               onCancel={() => setNaming(false)}
-              onCreate={() => void decide('new-individual', undefined, newName.trim() || undefined)}
+              onSubmit={() => void decide('new-individual', undefined, newName.trim() || undefined)}
+            />
+          )}
+          {species !== null && (
+            <InlineNameForm
+              id="species-name"
+              label="Species"
+              help="Not a tiger: a scientific name such as Panthera pardus, or leave it empty if not known. Enter marks it, Esc cancels."
+              submitLabel="Mark not a tiger"
+              value={species}
+              onChange={setSpecies}
+              busy={busy}
+              onCancel={() => setSpecies(null)}
+              onSubmit={() => void markNotTiger(species)}
+              suggestions={speciesUsed.data?.species ?? []}
             />
           )}
           <InlineError error={actionError} />
-          {last && <LastDecisionReport {...last} />}
+          {last && 'decisionId' in last && <LastDecisionReport {...last} />}
           <Legend />
         </aside>
 
         <section className="review-main" aria-label="Candidates">
-          <div className="compare-toolbar">
-            <span className="muted">Scroll on a photo to zoom both, drag to move.</span>
-            <span className="zoom-level">{Math.round(view.scale * 100)}%</span>
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => setView(IDENTITY)}
-              disabled={view.scale === 1}
-            >
-              Reset zoom <Kbd>0</Kbd>
-            </button>
-          </div>
-          <CompareView
-            left={{
-              detectionId: frameId ?? currentId,
-              label: current ? baseName(current.file) : '—',
-              caption: current
-                ? [current.station, formatCaptureTime(current.capturedAt)].filter(Boolean).join(' · ')
-                : '',
-              onSettled: onComparePhoto,
-              loading: !photoReady,
-            }}
-            right={
-              chosen
-                ? {
-                    detectionId: chosen.best.detectionId,
-                    label: `${selected + 1}. ${individualLabel(chosen)}`,
-                    caption: `score ${formatScore(chosen.score)} · ${flankLabel(chosen.flank)}`,
-                  }
-                : null
-            }
-            view={view}
-            onView={setView}
-          />
-          <ErrorBanner
-            error={candidates.error}
-            onRetry={() => void candidates.refetch()}
-            title="Could not load candidates."
-          />
-          {!shown && !candidates.error && <Loading label="Finding candidates…" />}
-          {shown && list.length === 0 && (
-            <div className="note" role="status">
-              <strong>No candidates.</strong> {shown.note ?? 'Nothing in the gallery to compare with.'} Use{' '}
-              <em>New individual</em> (N) to start one, or <em>Can’t tell</em> (C).
-            </div>
-          )}
-          {list.length > 0 && (
-            <ol className="candidates" aria-label="Candidates, best first">
-              {list.map((c, i) => (
-                <li key={c.individualId}>
-                  <CandidateCard
-                    c={c}
-                    rank={i + 1}
-                    selected={i === selected}
-                    onSelect={() => setSelected(i)}
-                  />
-                </li>
-              ))}
-            </ol>
+          {boxMedia !== null ? (
+            <BoxEditor
+              mediaId={boxMedia}
+              focusId={frameId}
+              onEdited={(edit) =>
+                (boxFocus.current.detectionId = edit.detectionId ?? edit.boxes[0]?.detectionId ?? null)
+              }
+              onClose={() => {
+                setBoxMedia(null);
+                // The compare pane comes back with its photo to load: decisions wait for it again.
+                setPhotoOn((p) => ({ ...p, compare: null }));
+              }}
+            />
+          ) : (
+            <>
+              <div className="compare-toolbar">
+                <span className="muted">Scroll on a photo to zoom both, drag to move.</span>
+                <span className="zoom-level">{Math.round(view.scale * 100)}%</span>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setView(IDENTITY)}
+                  disabled={view.scale === 1}
+                >
+                  Reset zoom <Kbd>0</Kbd>
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => current && setBoxMedia(current.mediaId)}
+                  disabled={!current}
+                >
+                  Boxes <Kbd>B</Kbd>
+                </button>
+              </div>
+              <CompareView
+                left={{
+                  detectionId: frameId ?? currentId,
+                  label: current ? baseName(current.file) : '—',
+                  caption: current
+                    ? [current.station, formatCaptureTime(current.capturedAt)].filter(Boolean).join(' · ')
+                    : '',
+                  onSettled: onComparePhoto,
+                  loading: !photoReady,
+                  ...(cropVersion ? { version: cropVersion } : {}),
+                }}
+                right={
+                  chosen
+                    ? {
+                        detectionId: chosen.best.detectionId,
+                        label: `${selected + 1}. ${individualLabel(chosen)}`,
+                        caption: `score ${formatScore(chosen.score)} · ${flankLabel(chosen.flank)}`,
+                      }
+                    : null
+                }
+                view={view}
+                onView={setView}
+              />
+              <ErrorBanner
+                error={candidates.error}
+                onRetry={() => void candidates.refetch()}
+                title="Could not load candidates."
+              />
+              {!shown && !candidates.error && <Loading label="Finding candidates…" />}
+              {shown && list.length === 0 && (
+                <div className="note" role="status">
+                  <strong>No candidates.</strong> {shown.note ?? 'Nothing in the gallery to compare with.'}{' '}
+                  Use <em>New individual</em> (N) to start one, or <em>Can’t tell</em> (C).
+                </div>
+              )}
+              {list.length > 0 && (
+                <ol className="candidates" aria-label="Candidates, best first">
+                  {list.map((c, i) => (
+                    <li key={c.individualId}>
+                      <CandidateCard
+                        c={c}
+                        rank={i + 1}
+                        selected={i === selected}
+                        onSelect={() => setSelected(i)}
+                      />
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </>
           )}
         </section>
       </div>
@@ -621,12 +838,14 @@ function SessionSummary({
   toRevisit: number;
   onRevisit: (() => void) | undefined;
 }) {
-  const count = (v: Verdict) => history.filter((h) => h.verdict === v).length;
+  const count = (v: Decided['verdict']) => history.filter((h) => h.verdict === v).length;
   const rows: [string, number][] = [
     ['Matches', count('match')],
     ['New individuals', count('new-individual')],
     ['Not a match', count('no-match')],
     ['Can’t tell', count('cant-tell')],
+    ['Empty frames', count('empty')],
+    ['Not a tiger', count('not-tiger')],
     ['Skipped (still undecided)', skipped.length],
   ];
   return (
@@ -677,11 +896,26 @@ function QueryFacts({ d }: { d: DetectionDto }) {
         <dt>Found by</dt>
         <dd>{boxSourceLabel(d)}</dd>
       </div>
+      <div>
+        <dt>View</dt>
+        <dd title={d.view.reason ?? undefined}>{viewLabel(d.view)}</dd>
+      </div>
     </dl>
   );
 }
 
-function NewVerdict({ data }: { data: CandidatesDto | undefined }) {
+function NewVerdict({ data, encounter }: { data: CandidatesDto | undefined; encounter: boolean }) {
+  if (data && !data.identifiable) {
+    return (
+      <p className="verdict verdict-unidentifiable" role="status">
+        <strong>View not identifiable</strong> — {data.viewReason ?? 'marked so'};{' '}
+        {encounter
+          ? 'the encounter’s other frames carry the decision.'
+          : 'no candidate is called known, and no new individual is suggested.'}{' '}
+        <Kbd>V</Kbd> if it does identify.
+      </p>
+    );
+  }
   if (!data || data.candidates.length === 0) return null;
   if (data.likelyNew === null || data.threshold === null) {
     return <p className="verdict verdict-unknown">New-individual check not calibrated yet (see Settings).</p>;
@@ -752,65 +986,6 @@ function CandidateCard({
         <span className="candidate-flank">{flankLabel(c.flank)}</span>
       </span>
     </button>
-  );
-}
-
-function NewIndividualForm({
-  name,
-  onName,
-  busy,
-  onCancel,
-  onCreate,
-}: {
-  name: string;
-  onName: (s: string) => void;
-  busy: boolean;
-  onCancel: () => void;
-  onCreate: () => void;
-}) {
-  // The form opens below the decision buttons, often under the fold: bring all of it (the Create button too) into view.
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    // Recent Chromium returns a promise from scrollIntoView: an effect must not return it.
-    formRef.current?.scrollIntoView({ block: 'nearest' });
-  }, []);
-  return (
-    <form
-      ref={formRef}
-      className="new-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onCreate();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          onCancel();
-        }
-      }}
-    >
-      <label htmlFor="new-name">
-        Name for the new individual <span className="optional">(optional)</span>
-      </label>
-      <input
-        id="new-name"
-        className="input"
-        value={name}
-        onChange={(e) => onName(e.target.value)}
-        autoFocus
-        autoComplete="off"
-        maxLength={200}
-      />
-      <p className="help">It also gets a code like T-012. Enter creates it, Esc cancels.</p>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          Create new individual
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
   );
 }
 

@@ -44,18 +44,51 @@ export async function seedReviewGallery(
   const individual = new Map<string, number>();
   for (const tag of known) {
     const name = `Stripe ${tag.slice(1)}`;
-    const decided = await runCli([
-      'decide',
-      String(detection.get(tag)),
-      'new-individual',
-      '--name',
-      name,
-      '--data',
-      dataDir,
-      '--json',
-    ]);
-    expect(decided.code, decided.stderr).toBe(0);
-    individual.set(name, (JSON.parse(decided.stdout) as { individualId: number }).individualId);
+    individual.set(name, await decideNewIndividual(dataDir, detection.get(tag) as number, name));
   }
   return { detection, individual };
+}
+
+/** Decides a detection as a new individual named `name` with the CLI, as a user would; returns the individual's id. */
+export async function decideNewIndividual(
+  dataDir: string,
+  detectionId: number,
+  name: string,
+): Promise<number> {
+  const decided = await runCli([
+    'decide',
+    String(detectionId),
+    'new-individual',
+    '--name',
+    name,
+    '--data',
+    dataDir,
+    '--json',
+  ]);
+  expect(decided.code, decided.stderr).toBe(0);
+  return (JSON.parse(decided.stdout) as { individualId: number }).individualId;
+}
+
+/**
+ * A known tiger beside a camera's card, both imported with the CLI: s1.jpg (tiger 1) at station C1, and the photos
+ * `writeCard` writes into the card folder at station C12 (folders `known` and `card` under `root`).
+ */
+export async function importKnownAndCard(
+  dataDir: string,
+  root: string,
+  writeCard: (card: string) => Promise<void>,
+): Promise<void> {
+  const known = join(root, 'known');
+  const card = join(root, 'card');
+  mkdirSync(known, { recursive: true });
+  mkdirSync(card, { recursive: true });
+  writeFileSync(join(known, 's1.jpg'), await syntheticTigerPhoto(1, 5));
+  await writeCard(card);
+  for (const [folder, station] of [
+    [known, 'C1'],
+    [card, 'C12'],
+  ] as const) {
+    const imported = await runCli(['import', folder, '--station', station, '--data', dataDir]);
+    expect(imported.code, imported.stderr).toBe(0);
+  }
 }

@@ -18,17 +18,16 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
+export interface ServeOptions {
+  rendererDir?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** More options for `serve`, e.g. ['--manifest', FILE]. */
+  args?: string[];
+}
+
 /** Spawns the real `bin/tigerid.js serve --data DIR --port 0` and waits for the URL it prints. */
-export async function startServe(
-  dataDir: string,
-  options: {
-    rendererDir?: string;
-    env?: NodeJS.ProcessEnv;
-    timeoutMs?: number;
-    /** More options for `serve`, e.g. ['--manifest', FILE]. */
-    args?: string[];
-  } = {},
-): Promise<ServeProcess> {
+export async function startServe(dataDir: string, options: ServeOptions = {}): Promise<ServeProcess> {
   const spawnedAt = performance.now();
   const child = spawn(
     process.execPath,

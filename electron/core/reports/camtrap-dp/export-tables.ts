@@ -1,4 +1,6 @@
+import { APP_VERSION } from '../../app-version';
 import type { CoreContext } from '../../context';
+import { boxOf, type BoxColumns, type NormalisedBox } from '../../images/crop';
 import { EngineError } from '../../errors';
 import { WHOLE_FRAME_DETECTOR } from '../../inference/detector';
 import { undatedWarning } from '../../gallery/capture-times';
@@ -95,6 +97,9 @@ class TableBuilder {
   private readonly noZone: string[] = [];
   /** Detections exported as sightings. */
   private readonly sighted = new Set<number>();
+  /** Observation IDs taken: the packages' and those given so far. */
+  private readonly reservedObservationIds: Set<string>;
+  private events: Map<number, string> | undefined;
 
   private readonly ctx: CoreContext;
   private readonly utcOffset: string | undefined;
@@ -114,6 +119,7 @@ class TableBuilder {
     ) as StationRow[];
     // What a package called a thing stays its ID; the gallery's own things get readable, stable IDs that never
     // take one a package uses.
+    this.reservedObservationIds = new Set(this.records.observations.map((r) => r.sourceId));
     const reserved = new Set(this.records.deployments.map((r) => r.sourceId));
     for (const station of this.stations) {
       const mapped = this.records.deploymentByStation.get(station.id);
@@ -125,7 +131,11 @@ class TableBuilder {
     this.addGalleryMedia();
     this.addKeptMedia();
     const deployments = this.deployments();
-    const observations = [...this.sightingObservations(), ...this.keptObservations()];
+    const observations = [
+      ...this.sightingObservations(),
+      ...this.contentObservations(),
+      ...this.keptObservations(),
+    ];
     return {
       deployments,
       media: [...this.mediaByStation.values()].flat().map((t) => t.row),
@@ -303,10 +313,8 @@ class TableBuilder {
   private sightingObservations(): RowData[] {
     const { records } = this;
     const rows: RowData[] = [];
-    const reserved = new Set(records.observations.map((r) => r.sourceId));
-    const eventOf = new Map<number, string>();
-    for (const encounter of listEncounters(this.ctx))
-      for (const frame of encounter.frames) eventOf.set(frame.mediaId, encounter.key);
+    const reserved = this.reservedObservationIds;
+    const eventOf = this.eventOf();
     const events = new Map<
       string,
       { first: TimedRow; last: TimedRow; sighting: SightingRecord; deploymentID: string }
@@ -374,6 +382,126 @@ class TableBuilder {
     return rows;
   }
 
+  /** gallery media id → eventID: the encounter (frames of one station close in time) it belongs to. */
+  private eventOf(): Map<number, string> {
+    if (this.events === undefined) {
+      this.events = new Map();
+      for (const encounter of listEncounters(this.ctx))
+        for (const frame of encounter.frames) this.events.set(frame.mediaId, encounter.key);
+    }
+    return this.events;
+  }
+
+  /**
+   * What the gallery's photos show besides tigers, one media-level row each: `blank` for a frame set aside as
+   * empty (by analysis, or by a reviewer), `animal` for a detection a reviewer called not a tiger (with its species
+   * when named), `unknown` for a frame analysis could not judge (its whole frame the detection) that nobody decided
+   * on. Photos a package already classified keep the package's rows.
+   */
+  private contentObservations(): RowData[] {
+    const classified = new Set(
+      this.records.observations.map((r) => r.mediaId).filter((id): id is number => id !== null),
+    );
+    const target = (mediaId: number) => {
+      const media = this.exportedMedia.get(mediaId);
+      if (media === undefined || classified.has(mediaId)) return undefined;
+      return media;
+    };
+    const rows: RowData[] = [];
+    const row = (mediaId: number, media: TimedRow, id: string, fields: RowData): void => {
+      const timestamp = media.row.timestamp as string;
+      rows.push({
+        observationID: uniqueId(id, this.reservedObservationIds),
+        deploymentID: media.row.deploymentID as string,
+        mediaID: media.row.mediaID as string,
+        eventID: this.eventOf().get(mediaId) ?? '',
+        eventStart: timestamp,
+        eventEnd: timestamp,
+        observationLevel: 'media',
+        ...fields,
+      });
+    };
+    const blanks = this.ctx.db
+      .prepare(
+        `SELECT m.id, m.content_source AS source, c.reviewer, c.made_at AS madeAt FROM media m
+           LEFT JOIN content_marks c ON c.id = (
+             SELECT MAX(x.id) FROM content_marks x WHERE x.media_id = m.id AND x.kind = 'empty' AND x.undone_at IS NULL)
+          WHERE m.content = 'empty' ORDER BY m.id`,
+      )
+      .all() as { id: number; source: string; reviewer: string | null; madeAt: string | null }[];
+    for (const b of blanks) {
+      const media = target(b.id);
+      if (media === undefined) continue;
+      const byReviewer = b.source === 'reviewer' && b.reviewer !== null && b.madeAt !== null;
+      row(b.id, media, `blank-${b.id}`, {
+        observationType: 'blank',
+        ...(byReviewer
+          ? {
+              classificationMethod: 'human',
+              classifiedBy: b.reviewer as string,
+              classificationTimestamp: utcTime(b.madeAt as string),
+            }
+          : { classificationMethod: 'machine', classifiedBy: `Tiger ID ${APP_VERSION} (background model)` }),
+      });
+    }
+    const others = this.ctx.db
+      .prepare(
+        `SELECT d.id, d.media_id AS mediaId, d.species, d.box_x, d.box_y, d.box_w, d.box_h, d.detector,
+                c.reviewer, c.made_at AS madeAt
+           FROM detections d JOIN media m ON m.id = d.media_id
+           LEFT JOIN content_marks c ON c.id = (
+             SELECT MAX(k.mark_id) FROM content_mark_detections k JOIN content_marks x ON x.id = k.mark_id
+              WHERE k.detection_id = d.id AND x.undone_at IS NULL)
+          WHERE d.label = 'other' AND m.content IS NOT 'empty' ORDER BY d.id`,
+      )
+      .all() as (BoxColumns & {
+      id: number;
+      mediaId: number;
+      species: string | null;
+      detector: string;
+      reviewer: string | null;
+      madeAt: string | null;
+    })[];
+    for (const o of others) {
+      const media = target(o.mediaId);
+      if (media === undefined) continue;
+      row(o.mediaId, media, `detection-${o.id}`, {
+        observationType: 'animal',
+        scientificName: o.species ?? '',
+        count: '1',
+        ...boxFields(o.detector, boxOf(o)),
+        ...(o.reviewer !== null && o.madeAt !== null
+          ? {
+              classificationMethod: 'human',
+              classifiedBy: o.reviewer,
+              classificationTimestamp: utcTime(o.madeAt),
+            }
+          : {}),
+        observationComments: o.species === null ? 'Not a tiger; species not named.' : 'Not a tiger.',
+      });
+    }
+    const unknown = this.ctx.db
+      .prepare(
+        `SELECT m.id FROM media m WHERE m.content = 'unknown'
+            AND NOT EXISTS (SELECT 1 FROM detections d WHERE d.media_id = m.id AND (d.label = 'other'
+                  OR EXISTS (SELECT 1 FROM decisions x WHERE x.detection_id = d.id AND x.undone_at IS NULL)))
+          ORDER BY m.id`,
+      )
+      .pluck()
+      .all() as number[];
+    for (const mediaId of unknown) {
+      const media = target(mediaId);
+      if (media !== undefined) row(mediaId, media, `unknown-${mediaId}`, { observationType: 'unknown' });
+    }
+    if (narrowsSightings(this.filter) && rows.length > 0) {
+      this.warnings.push(
+        `${rows.length} blank, other-species or unknown observation(s) were left out: a time or individual filter selects sightings only.`,
+      );
+      return [];
+    }
+    return rows;
+  }
+
   /** Package observations the gallery holds no sighting for (other species, events, blanks), as written. */
   private keptObservations(): RowData[] {
     const exportedDeployments = new Set(this.deploymentIds.values());
@@ -416,6 +544,13 @@ class TableBuilder {
   }
 }
 
+/** A detection's box as Camtrap DP writes it; none for a whole-frame detection (no box was drawn). */
+function boxFields(detector: string, box: NormalisedBox): RowData {
+  return detector === WHOLE_FRAME_DETECTOR
+    ? { bboxX: '', bboxY: '', bboxWidth: '', bboxHeight: '' }
+    : { bboxX: String(box.x), bboxY: String(box.y), bboxWidth: String(box.w), bboxHeight: String(box.h) };
+}
+
 /** The observation row of a sighting: the package's row with the gallery's fields, or a new one. */
 function sightingRow(
   s: SightingRecord,
@@ -430,15 +565,7 @@ function sightingRow(
   },
 ): RowData {
   const { mapped } = ids;
-  const wholeFrame = s.detector === WHOLE_FRAME_DETECTOR;
-  const box = wholeFrame
-    ? { bboxX: '', bboxY: '', bboxWidth: '', bboxHeight: '' }
-    : {
-        bboxX: String(s.box.x),
-        bboxY: String(s.box.y),
-        bboxWidth: String(s.box.w),
-        bboxHeight: String(s.box.h),
-      };
+  const box = boxFields(s.detector, s.box);
   const fused = s.scores.fused;
   // The import's own decision still standing: the package's classification is still the one in force.
   const classification: RowData =
