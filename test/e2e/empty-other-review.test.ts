@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
-import { withGallery } from './support/gallery-db';
+import { setCaptureTimes, withGallery } from './support/gallery-db';
 import { currentFile, waitForReviewReady } from './support/review-page';
 import { decideNewIndividual, importKnownAndCard } from './support/review-gallery';
 import { setUpServedApp } from './support/served-app';
@@ -53,12 +53,13 @@ describe('Review: E for an empty frame, O for another species, and the empty pul
           file_name: string;
         }[])
           media.set(r.file_name.replace('.jpg', ''), r.id);
-        const setTime = d.prepare('UPDATE media SET captured_at = ? WHERE file_name = ?');
-        setTime.run('2026-03-01T23:10:00.000Z', 's1.jpg');
-        setTime.run('2026-03-02T23:00:00.000Z', 'e1.jpg');
-        setTime.run('2026-03-02T23:10:00.000Z', 'b1.jpg');
-        setTime.run('2026-03-02T23:10:02.000Z', 'b2.jpg');
-        setTime.run('2026-03-02T23:20:00.000Z', 'o1.jpg');
+        setCaptureTimes(d, {
+          's1.jpg': '2026-03-01T23:10:00.000Z',
+          'e1.jpg': '2026-03-02T23:00:00.000Z',
+          'b1.jpg': '2026-03-02T23:10:00.000Z',
+          'b2.jpg': '2026-03-02T23:10:02.000Z',
+          'o1.jpg': '2026-03-02T23:20:00.000Z',
+        });
       }, true);
       const s1 = db(
         (d) =>

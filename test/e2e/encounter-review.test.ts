@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
-import { withGallery } from './support/gallery-db';
+import { detectionsByFile, setCaptureTimes, withGallery } from './support/gallery-db';
 import { currentFile, rankOf, waitForReviewReady } from './support/review-page';
 import { decideNewIndividual, importKnownAndCard } from './support/review-gallery';
 import { setUpServedApp } from './support/served-app';
@@ -44,14 +44,12 @@ describe('reviewing an encounter (a burst) as one item', () => {
           writeFileSync(join(card, `${tag}.jpg`), await syntheticTigerPhoto(1, i));
       });
       db((d) => {
-        const rows = d
-          .prepare('SELECT d.id, m.file_name FROM detections d JOIN media m ON m.id = d.media_id')
-          .all() as { id: number; file_name: string }[];
-        for (const r of rows) detection.set(r.file_name.replace('.jpg', ''), r.id);
+        for (const [tag, id] of detectionsByFile(d)) detection.set(tag, id);
         // The camera's clock: the burst 2 s apart, the known tiger a day earlier.
-        const setTime = d.prepare('UPDATE media SET captured_at = ? WHERE file_name = ?');
-        setTime.run('2026-03-01T23:10:00.000Z', 's1.jpg');
-        burst.forEach((tag, i) => setTime.run(`2026-03-02T23:10:0${2 * i}.000Z`, `${tag}.jpg`));
+        setCaptureTimes(d, {
+          's1.jpg': '2026-03-01T23:10:00.000Z',
+          ...Object.fromEntries(burst.map((tag, i) => [`${tag}.jpg`, `2026-03-02T23:10:0${2 * i}.000Z`])),
+        });
       }, true);
       expect(detection.size).toBe(5);
       await decideNewIndividual(dataDir, detection.get('s1') as number, 'Stripe 1');

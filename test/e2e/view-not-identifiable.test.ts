@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { syntheticTigerPhoto } from '../../electron/core/demo/synthetic-tigers';
 import { tempDir } from '../support/temp-dir';
-import { withGallery } from './support/gallery-db';
+import { detectionsByFile, setCaptureTimes, withGallery } from './support/gallery-db';
 import { currentFile, waitForReviewReady } from './support/review-page';
 import { decideNewIndividual, importKnownAndCard } from './support/review-gallery';
 import { setUpServedApp } from './support/served-app';
@@ -48,15 +48,13 @@ describe('a frame whose view cannot identify', () => {
       withGallery(
         dataDir,
         (d) => {
-          const rows = d
-            .prepare('SELECT d.id, m.file_name FROM detections d JOIN media m ON m.id = d.media_id')
-            .all() as { id: number; file_name: string }[];
-          for (const r of rows) detection.set(r.file_name.replace('.jpg', ''), r.id);
+          for (const [tag, id] of detectionsByFile(d)) detection.set(tag, id);
           // The camera's clock: the blurred frame first in time, 2 s before the sharp one; the known tiger a day earlier.
-          const setTime = d.prepare('UPDATE media SET captured_at = ? WHERE file_name = ?');
-          setTime.run('2026-03-01T23:10:00.000Z', 's1.jpg');
-          setTime.run('2026-03-02T23:10:00.000Z', 'blurred.jpg');
-          setTime.run('2026-03-02T23:10:02.000Z', 'sharp.jpg');
+          setCaptureTimes(d, {
+            's1.jpg': '2026-03-01T23:10:00.000Z',
+            'blurred.jpg': '2026-03-02T23:10:00.000Z',
+            'sharp.jpg': '2026-03-02T23:10:02.000Z',
+          });
         },
         { write: true },
       );

@@ -6,6 +6,7 @@ import { parseCsv } from '../../electron/core/csv';
 import { Engine } from '../../electron/core/engine';
 import { exportCamtrapDp } from '../../electron/core/reports/camtrap-dp/export';
 import { validateCamtrapDp } from '../../electron/core/reports/camtrap-dp/validate';
+import { groupBy } from '../../electron/core/group-by';
 import { engineWithCard } from '../support/api-import';
 import { writeCard } from '../support/camera-frames';
 import { tempDir } from '../support/temp-dir';
@@ -40,11 +41,10 @@ describe('Camtrap DP and CSV exports of empty frames and other species', () => {
     const fileOf = new Map(
       readTable(out, 'media.csv').map((m) => [m.mediaID, m.fileName!.replace('.jpg', '')]),
     );
-    const byTag = new Map<string, Record<string, string>[]>();
-    for (const o of readTable(out, 'observations.csv').filter((o) => o.observationLevel === 'media')) {
-      const tag = fileOf.get(o.mediaID!)!;
-      byTag.set(tag, [...(byTag.get(tag) ?? []), o]);
-    }
+    const byTag = groupBy(
+      readTable(out, 'observations.csv').filter((o) => o.observationLevel === 'media'),
+      (o) => fileOf.get(o.mediaID!)!,
+    );
     const descriptor = JSON.parse(readFileSync(join(out, 'datapackage.json'), 'utf8')) as {
       taxonomic: { scientificName: string }[];
     };

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { groupBy } from '../../electron/core/group-by';
 import { mulberry32 } from '../../electron/core/matching/stripe-hamming';
 import { NEGATIVES_DIR, exifTime, writeFrame } from './localisation-dev-set';
 import { ATRW_DIR } from './shared-data';
@@ -41,13 +42,14 @@ export async function buildFullFrameDevSet(
   { individuals = 12, seed = 11 }: { individuals?: number; seed?: number } = {},
 ): Promise<FullFrameDevSet> {
   const next = mulberry32(seed);
-  const byIndividual = new Map<string, string[]>();
-  for (const line of readFileSync(join(ATRW_DIR, 'labels.csv'), 'utf8').trim().split('\n').slice(1)) {
-    const [id = '', file = ''] = line.split(',');
-    byIndividual.set(id, [...(byIndividual.get(id) ?? []), file]);
-  }
+  const atrw = readFileSync(join(ATRW_DIR, 'labels.csv'), 'utf8').trim().split('\n').slice(1);
+  const byIndividual = groupBy(
+    atrw.map((line) => line.split(',')),
+    ([id = '']) => id,
+  );
   const perIndividual = BURSTS.length * BURSTS[0]!.length;
   const chosen = [...byIndividual.entries()]
+    .map(([id, rows]): [string, string[]] => [id, rows.map(([, file = '']) => file)])
     .filter(([, files]) => files.length >= perIndividual)
     .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
     .slice(0, individuals);

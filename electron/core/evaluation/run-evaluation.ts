@@ -5,6 +5,7 @@ import { analysePending } from '../analysis/analyse-media';
 import type { AnalysisServices } from '../analysis/services';
 import { openCore } from '../context';
 import { EngineError } from '../errors';
+import { groupBy } from '../group-by';
 import { recordDecision } from '../gallery/decisions';
 import { calibrateNewIndividual } from '../identification/calibrate';
 import { carryingFrames, fuseEncounterCandidates } from '../identification/encounter-fusion';
@@ -290,8 +291,7 @@ async function importStations(
   folder: string,
   options: EvaluationOptions,
 ): Promise<number[]> {
-  const stations = new Map<string | null, LabelledImage[]>();
-  for (const image of images) stations.set(image.station, [...(stations.get(image.station) ?? []), image]);
+  const stations = groupBy(images, (image) => image.station);
   const mediaIds: number[] = [];
   for (const [s, [station, members]] of [...stations.entries()].entries()) {
     const dir = join(folder, String(s));

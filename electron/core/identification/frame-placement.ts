@@ -1,21 +1,12 @@
 import { cropPadding } from '../analysis/analyse-media';
 import type { CoreContext } from '../context';
-import { cameraKey } from '../localisation/localise-pending';
+import type { BoxColumns } from '../images/crop';
+import { cameraKey, type CameraColumns } from '../localisation/localise-pending';
 import { cropPlacement, type FramePlacement } from '../matching/fixed-background';
 
-interface PlacementRow {
+interface PlacementRow extends BoxColumns, CameraColumns {
   id: number;
-  box_x: number;
-  box_y: number;
-  box_w: number;
-  box_h: number;
   detector: string;
-  station_id: number | null;
-  camera_make: string | null;
-  camera_model: string | null;
-  camera_serial: string | null;
-  width: number;
-  height: number;
 }
 
 /**

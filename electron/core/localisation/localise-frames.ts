@@ -1,5 +1,6 @@
 import type { Detection } from '../inference/detector';
 import { WHOLE_FRAME_DETECTOR } from '../inference/detector';
+import { groupBy } from '../group-by';
 import type { FrameSample } from './frame-sample';
 import {
   DEFAULT_FOREGROUND,
@@ -78,11 +79,10 @@ export function localiseFrames(
   options: ForegroundOptions = DEFAULT_FOREGROUND,
 ): LocalisedFrame[] {
   const results = new Map<number, LocalisedFrame>();
-  const cameras = new Map<string, { index: number; frame: FrameToLocalise }[]>();
-  for (const [index, frame] of frames.entries()) {
-    const key = `${frame.camera}|${frame.sample.width}x${frame.sample.height}`;
-    cameras.set(key, [...(cameras.get(key) ?? []), { index, frame }]);
-  }
+  const cameras = groupBy(
+    frames.map((frame, index) => ({ index, frame })),
+    ({ frame }) => `${frame.camera}|${frame.sample.width}x${frame.sample.height}`,
+  );
   for (const members of cameras.values()) {
     const first = members[0]?.frame.sample;
     if (first === undefined) continue;

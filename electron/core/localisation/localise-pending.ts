@@ -1,21 +1,26 @@
 import type { CoreContext } from '../context';
+import { groupBy } from '../group-by';
 import { isEngineError, messageOf } from '../errors';
 import { readMediaFile } from '../images/media-file';
 import type { ProgressListener } from '../progress';
 import { sampleFrame, type FrameSample } from './frame-sample';
 import { localiseFrames, type FrameToLocalise, type LocalisedFrame } from './localise-frames';
 
-interface CameraRow {
-  id: number;
-  path: string;
-  path_raw: Buffer | null;
-  captured_at: string | null;
+/** What says which camera took a frame (see cameraKey). */
+export interface CameraColumns {
   station_id: number | null;
   camera_make: string | null;
   camera_model: string | null;
   camera_serial: string | null;
   width: number;
   height: number;
+}
+
+interface CameraRow extends CameraColumns {
+  id: number;
+  path: string;
+  path_raw: Buffer | null;
+  captured_at: string | null;
 }
 
 /**
@@ -34,7 +39,7 @@ const CAMERA_COLUMNS =
  * a file carries none of that, all frames of a resolution share a key, and only visual similarity (the scene
  * distance in localiseFrames) decides which of them serve as each other's background.
  */
-export function cameraKey(row: Omit<CameraRow, 'id' | 'path' | 'path_raw' | 'captured_at'>): string {
+export function cameraKey(row: CameraColumns): string {
   return JSON.stringify([
     row.station_id,
     row.camera_make,
@@ -67,15 +72,10 @@ export async function localisePending(
       WHERE id = ? AND analysed_at IS NULL AND content IS NULL
         AND NOT EXISTS (SELECT 1 FROM detections d WHERE d.media_id = media.id)`,
   );
-  const cameras = new Map<string, CameraRow[]>();
-  for (const id of mediaIds) {
-    const row = select.get(id) as CameraRow | undefined;
-    if (row === undefined) continue;
-    const key = cameraKey(row);
-    const rows = cameras.get(key);
-    if (rows) rows.push(row);
-    else cameras.set(key, [row]);
-  }
+  const cameras = groupBy(
+    mediaIds.map((id) => select.get(id) as CameraRow | undefined).filter((row) => row !== undefined),
+    cameraKey,
+  );
   const earlier = ctx.db.prepare(
     `SELECT ${CAMERA_COLUMNS} FROM media
       WHERE station_id IS ? AND camera_make IS ? AND camera_model IS ? AND camera_serial IS ? AND width = ?

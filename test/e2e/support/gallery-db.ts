@@ -20,3 +20,17 @@ export function withGallery<T>(
     db.close();
   }
 }
+
+/** Detection ids by their frame's file name less `.jpg` (frames of one detection each, as the e2e cards make). */
+export function detectionsByFile(db: Database.Database): Map<string, number> {
+  const rows = db
+    .prepare('SELECT d.id, m.file_name FROM detections d JOIN media m ON m.id = d.media_id')
+    .all() as { id: number; file_name: string }[];
+  return new Map(rows.map((r) => [r.file_name.replace('.jpg', ''), r.id]));
+}
+
+/** Sets frames' capture times (file name -> ISO time), as their camera's clock would have written them. */
+export function setCaptureTimes(db: Database.Database, times: Record<string, string>): void {
+  const setTime = db.prepare('UPDATE media SET captured_at = ? WHERE file_name = ?');
+  for (const [file, time] of Object.entries(times)) setTime.run(time, file);
+}
