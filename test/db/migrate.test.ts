@@ -188,4 +188,19 @@ describe('gallery database', () => {
     expect(() => db.exec('UPDATE detections SET tiger_likeness = 1.5')).toThrowError(/CHECK constraint/);
     db.close();
   });
+
+  it('forgets tiger-likeness measured on the old scale (0010), so the new threshold never judges it', () => {
+    const db = new Database(':memory:');
+    const all = loadMigrations();
+    const upTo0009 = all.findIndex((m) => m.id === '0009_tiger_likeness') + 1;
+    migrate(db, all.slice(0, upTo0009));
+    db.exec(`INSERT INTO media (sha256, path, file_name, byte_size, width, height, format, imported_at)
+             VALUES ('x', '/p', 'p', 1, 1, 1, 'jpeg', 'now')`);
+    db.exec(`INSERT INTO detections (media_id, box_x, box_y, box_w, box_h, detector, created_at, tiger_likeness)
+             VALUES (1, 0, 0, 1, 1, 'background', 'now', 0.0018)`);
+    expect(migrate(db)).toContain('0010_tiger_likeness_local_contrast');
+    expect(db.prepare('SELECT tiger_likeness FROM detections').pluck().get()).toBeNull();
+    expect(db.prepare('SELECT COUNT(*) FROM detections').pluck().get()).toBe(1);
+    db.close();
+  });
 });

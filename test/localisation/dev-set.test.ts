@@ -32,11 +32,13 @@ import { tempDir } from '../support/temp-dir';
  *   region size, or the same animal in a near-identical frame of the set (their capture times are lost, so no
  *   burst tells them apart). They can be pulled back ('frames.restore'). Lone pairs set none of them aside: of
  *   two real deer frames of one scene, the deer at the left is boxed in its own frame.
- * - Tiger-likeness (matching/tiger-likeness.ts: the share of a crop's pixels on a dark, oriented bar), per frame the
- *   highest of its detections: ROC AUC 0.77 between the 60 tiger frames and the 56 other-animal frames that reach
- *   Review; 16 of those 56 score below TIGER_LIKE_THRESHOLD (no tiger does), are flagged and queued after every
- *   tiger frame (17 come after the last tiger). The rest score within the tigers' range: dark twigs, fence wire
- *   and shadows in their boxes read as stripes too.
+ * - Tiger-likeness (matching/tiger-likeness.ts: the share of a crop's pixels on a dark bar, deep against the
+ *   brightness around it and parallel over a stripe's width), per frame the highest of its detections: ROC AUC 0.89
+ *   between the 60 tiger frames (25 of them grey, pasted on infrared blanks) and the 56 other-animal frames that
+ *   reach Review (0.77 when a stripe's depth was measured against the whole crop's range, which hid the stripes of
+ *   a tiger in shade). 25 of those 56 score below TIGER_LIKE_THRESHOLD (no tiger does; 16 before), are flagged and
+ *   queued after every tiger frame (26 come after the last tiger). The rest score within the tigers' range: tall
+ *   grass, dappled shadow and twigs in their boxes read as stripes too.
  */
 const HAS_DATA =
   HAS_ATRW &&
@@ -160,10 +162,10 @@ describe.skipIf(!HAS_DATA)(`localisation on real camera-trap frames${SKIP}`, () 
     expect(tigers).toHaveLength(60);
     expect(others.length).toBeGreaterThanOrEqual(50);
     expect(figures.tigersFlagged).toBe(0);
-    expect(Number(figures.auc)).toBeGreaterThanOrEqual(0.72);
+    expect(Number(figures.auc)).toBeGreaterThanOrEqual(0.85);
     // Every flagged frame comes after every tiger (tiger-like others may follow the last tiger by their time too).
     expect(after).toBeGreaterThanOrEqual(others.filter((o) => !o.looksLikeTiger).length);
-    expect(after).toBeGreaterThanOrEqual(12);
+    expect(after).toBeGreaterThanOrEqual(24);
   });
 
   it('keeps every snow-leopard frame, with the Reconyx strips out of every box', () => {

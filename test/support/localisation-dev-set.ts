@@ -41,7 +41,7 @@ export async function writeFrame(image: Sharp, dir: string, name: string, time: 
 /**
  * The localisation dev set, written under `root/<station>/`: the 137 real negatives (40 blanks, 97 other animals)
  * plus `tigers` frames made by pasting a real ATRW tiger crop, a fifth of the frame wide, at a random place on a
- * real blank frame (so the same background appears behind different tigers). The negatives carry no camera
+ * real blank frame (so the same background appears behind different tigers), in grey on an infrared blank. The negatives carry no camera
  * metadata and come from several cameras; they are imported as two stations, one per resolution (each tiger frame
  * at its blank's station), so within a station only visual similarity tells the cameras apart. Their capture
  * times are lost; each copy gets an EXIF time of its own, an hour apart in a shuffled order, so no two frames
@@ -82,12 +82,13 @@ export async function buildDevSet(root: string, tigers = 60, seed = 7): Promise<
       .toBuffer();
     const time = takenAt(manifest.length + t);
     const name = `tiger-${String(t).padStart(3, '0')}.jpg`;
-    const path = await write(
-      sharp(blank.source).composite([{ input: pasted, left, top }]),
-      blank.station,
-      name,
-      time,
-    );
+    let frame = sharp(blank.source).composite([{ input: pasted, left, top }]);
+    // A tiger at night is recorded in grey like the rest of the infrared frame, not as an orange patch on it.
+    if (await isGrey(blank.source))
+      frame = sharp(await frame.toBuffer())
+        .greyscale()
+        .toColourspace('srgb');
+    const path = await write(frame, blank.station, name, time);
     frames.push({
       station: blank.station,
       path,
@@ -98,6 +99,16 @@ export async function buildDevSet(root: string, tigers = 60, seed = 7): Promise<
     });
   }
   return frames;
+}
+
+/** Night infrared: the channels agree everywhere (mean |R−G|, |G−B| under 3 levels, as localisation judges it). */
+async function isGrey(path: string): Promise<boolean> {
+  const { data } = await sharp(path).resize(160).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let chroma = 0;
+  for (let i = 0; i < data.length; i += 3) {
+    chroma += (Math.abs(data[i]! - data[i + 1]!) + Math.abs(data[i + 1]! - data[i + 2]!)) / 2;
+  }
+  return chroma / (data.length / 3) < 3;
 }
 
 export function boxIou(a: NormalisedBox, b: NormalisedBox): number {
