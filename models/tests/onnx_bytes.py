@@ -1,6 +1,6 @@
 """Writes tiny ONNX models as protobuf bytes with the standard library, so the Python tests need no onnx package
 and no Node (the GPU machine that runs them has neither). Field numbers are onnx.proto's, as in
-test/support/onnx/onnx-proto.ts; only float32 tensors and the fields these tests use are written."""
+electron/core/inference/onnx-writer/onnx-proto.ts; only float32 tensors and the fields these tests use are written."""
 
 from __future__ import annotations
 

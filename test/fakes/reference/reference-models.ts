@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseManifest, type ModelEntry } from '../../../electron/core/inference/manifest';
 import { OnnxEngine } from '../../../electron/core/inference/onnx-engine';
 import { sha256File } from '../../../electron/core/sha256';
-import { buildModel, type InitializerSpec } from '../../support/onnx/build-model';
+import { buildModel, type InitializerSpec } from '../../../electron/core/inference/onnx-writer/build-model';
 
 /**
  * Reference outputs for models/compare_reference.py: small generated models with real convolutions (so CPU and

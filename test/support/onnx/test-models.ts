@@ -1,4 +1,4 @@
-import { buildModel, type Dim } from './build-model';
+import { buildModel, type Dim } from '../../../electron/core/inference/onnx-writer/build-model';
 
 /**
  * Tiny ONNX models with MegaDetector's and MegaDescriptor's input/output layouts whose outputs are known by

@@ -1,5 +1,5 @@
 /**
- * The subset of onnx/onnx.proto (onnx 1.12+) that test models need, with the REAL field numbers, so the bytes
+ * The subset of onnx/onnx.proto (onnx 1.12+) that the models built here need, with the REAL field numbers, so the bytes
  * built here are ordinary ONNX files that onnxruntime (and Netron, and python onnx) read unchanged.
  * Field numbers copied from https://github.com/onnx/onnx/blob/main/onnx/onnx.proto; fields we never set are left out
  * (protobuf readers skip what they do not know, so a subset is still a valid writer).

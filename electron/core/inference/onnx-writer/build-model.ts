@@ -2,8 +2,9 @@ import protobuf from 'protobufjs';
 import { ONNX_PROTO_SUBSET } from './onnx-proto';
 
 /**
- * Builds ONNX ModelProto bytes in JS, for test models whose outputs are known by construction
- * (see PLATFORM-NOTES: onnxruntime takes such bytes directly). Only float32/int64 tensors are needed here.
+ * Builds ONNX ModelProto bytes in JS: the networks the app converts from published weights (ALIKE) and the test
+ * models whose outputs are known by construction (onnxruntime takes such bytes directly). Only float32/int64
+ * tensors are needed.
  */
 
 /** A dimension is a fixed size or a symbolic name (e.g. 'batch'). */
@@ -44,6 +45,8 @@ export interface ModelSpec {
   /** IR version 8 pairs with opset 13..17. */
   irVersion?: number;
   graphName?: string;
+  /** Who wrote the file (ModelProto.producer_name). */
+  producer?: string;
 }
 
 const ELEM_TYPE = { float32: 1, int64: 7 } as const;
@@ -101,7 +104,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
   const Model = modelType();
   const message = {
     ir_version: spec.irVersion ?? 8,
-    producer_name: 'tigerid-test-builder',
+    producer_name: spec.producer ?? 'tigerid-test-builder',
     opset_import: [{ domain: '', version: spec.opset ?? 13 }],
     graph: {
       name: spec.graphName ?? 'test_graph',
