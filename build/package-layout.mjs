@@ -151,7 +151,8 @@ function checkLayout(appDir, projectDir) {
     }
   }
 
-  for (const file of ['models.json', 'modal-classes.json']) {
+  // The licences' texts travel with the models: BSD-3 asks that binary copies carry the ALIKE notice.
+  for (const file of ['models.json', 'modal-classes.json', 'licences/ALIKE-BSD-3-Clause.txt']) {
     if (!existsSync(join(resources, 'models', file))) problems.push(`resources/models/${file} is missing`);
   }
   for (const file of walk(appDir)) {

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { API_METHODS } from './api-schema';
 import type { ContentMark } from './gallery/content-marks';
 import type { ViewChange, ViewState } from './gallery/detection-view';
+import type { ModelTask } from './inference/manifest';
 
 export const VERDICT_VALUES = ['match', 'no-match', 'cant-tell', 'new-individual'] as const;
 
@@ -42,7 +43,7 @@ export interface StatusDto {
 
 export interface ModelDto {
   id: string;
-  task: 'detect' | 'embed';
+  task: ModelTask;
   description: string;
   licence: string;
   state: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CoreContext } from './context';
 import { INFERENCE_POLICIES } from './inference/router';
 import { DEFAULT_SHORTLIST } from './matching/stripe-matcher';
+import { DEFAULT_SHORTLIST as DEFAULT_LEARNED_SHORTLIST } from './matching/learned-features/learned-feature-index';
 import { parseInput } from './validate';
 
 /** Every setting with its default, in one place. Stored per gallery in the settings table as JSON. */
@@ -19,6 +20,8 @@ export const SETTINGS = {
   'detection.cropPadding': z.number().min(0).max(0.5).default(0.05),
   /** Gallery images verified geometrically per query, after the global shortlist. */
   'matching.shortlist': z.number().int().min(1).max(500).default(DEFAULT_SHORTLIST),
+  /** Gallery crops verified keypoint by keypoint with learned local features (ALIKE), after their global shortlist. */
+  'matching.learnedShortlist': z.number().int().min(1).max(500).default(DEFAULT_LEARNED_SHORTLIST),
   /** Weight of each model in the fused score; models not named weigh 1. */
   'matching.modelWeights': z.record(z.string(), z.number().min(0)).default({}),
   /** Set by calibration from the gallery's own decisions; null until calibrated. */

@@ -55,7 +55,7 @@ describe.skipIf(!HAS_ALIKE_WEIGHTS)(
         let norm = 0;
         for (let c = 0; c < found.dim; c += 1) norm += found.descriptors[k * found.dim + c]! ** 2;
         expect(Math.sqrt(norm)).toBeCloseTo(1, 5);
-        }
+      }
       // The same crop twice gives the same keypoints: nothing random between the pixels and the keypoints.
       const again = await extractAlike(crop, run, { side: 240, limit: 150 });
       expect(Array.from(again.xy)).toEqual(Array.from(found.xy));

@@ -60,22 +60,34 @@ describe('model manifest', () => {
       'megadetector-v6-c',
       'megadescriptor-l-384',
       'megadescriptor-t-224',
+      'alike-n',
+      'alike-t',
+      'alike-s',
+      'alike-l',
     ]);
     const md = byId['megadetector-v5a'];
     expect(md?.task === 'detect' && md.output).toMatchObject({
       format: 'yolov5-md',
       confidenceThreshold: 0.2,
     });
-    expect(md?.input).toMatchObject({ width: 1280, height: 1280, resize: 'letterbox' });
+    expect(md?.task === 'detect' && md.input).toMatchObject({
+      width: 1280,
+      height: 1280,
+      resize: 'letterbox',
+    });
     expect(md?.licence).toMatch(/^MIT/);
     const large = byId['megadescriptor-l-384'];
     expect(large?.task === 'embed' && large.output.dim).toBe(1536);
-    expect(large?.input).toMatchObject({ width: 384, resize: 'stretch', mean: [0.485, 0.456, 0.406] });
+    expect(large?.task === 'embed' && large.input).toMatchObject({
+      width: 384,
+      resize: 'stretch',
+      mean: [0.485, 0.456, 0.406],
+    });
     expect(large?.licence).toMatch(/CC BY-NC 4\.0/);
     const tiny = byId['megadescriptor-t-224'];
     expect(tiny?.task === 'embed' && tiny.output.dim).toBe(768);
     for (const m of manifest.models) {
-      if (m.id !== 'megadetector-v6-c')
+      if (m.id !== 'megadetector-v6-c' && m.task !== 'local-features')
         expect([m.url, m.sha256, isDownloadable(m)]).toEqual([null, null, false]);
     }
   });
@@ -121,7 +133,7 @@ describe('model manifest', () => {
     const manifest = parseManifest({ version: 1, models: [validDetector] }, 'm.json');
     const md = manifest.models[0];
     expect(md?.task === 'detect' && md.output.iouThreshold).toBe(0.45);
-    expect(md?.input).toMatchObject({ padValue: 114, interpolation: 'bilinear' });
+    expect(md?.task === 'detect' && md.input).toMatchObject({ padValue: 114, interpolation: 'bilinear' });
     expect(md?.ensembleWeight).toBe(1);
   });
 

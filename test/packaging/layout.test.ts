@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir';
@@ -32,6 +32,7 @@ describe('packaging layout', () => {
     writeFileSync(join(project, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Tiger ID</title>');
     cpSync(join(REPO, 'models', 'models.json'), join(project, 'models', 'models.json'));
     cpSync(join(REPO, 'models', 'modal-classes.json'), join(project, 'models', 'modal-classes.json'));
+    cpSync(join(REPO, 'models', 'licences'), join(project, 'models', 'licences'), { recursive: true });
     mkdirSync(join(project, 'models', 'atrw', 'train'), { recursive: true });
     writeFileSync(join(project, 'models', 'atrw', 'train', '000001.jpg'), 'not really a tiger');
     writeFileSync(join(project, 'models', 'MegaDescriptor-L-384.onnx'), Buffer.alloc(6 * 1024 * 1024));
@@ -50,6 +51,10 @@ describe('packaging layout', () => {
     expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3'))).toBe(true);
     expect(existsSync(join(resources, 'models', 'models.json'))).toBe(true);
     expect(existsSync(join(resources, 'models', 'modal-classes.json'))).toBe(true);
+    // ALIKE's BSD-3 notice travels with every copy (the converted model is a binary copy of its weights).
+    expect(readFileSync(join(resources, 'models', 'licences', 'ALIKE-BSD-3-Clause.txt'), 'utf8')).toMatch(
+      /Copyright \(c\) 2022, Zhao Xiaoming/,
+    );
     expect(existsSync(join(resources, 'models', 'atrw'))).toBe(false);
     expect(existsSync(join(resources, 'models', 'MegaDescriptor-L-384.onnx'))).toBe(false);
   }, 120_000);

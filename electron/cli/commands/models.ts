@@ -3,7 +3,7 @@ import { dataPaths } from '../../core/data-paths';
 import { licenceNotice } from '../../core/inference/licence-notice';
 import {
   bundledManifestPath,
-  isDownloadable,
+  canInstall,
   loadManifest,
   type ModelEntry,
 } from '../../core/inference/manifest';
@@ -107,7 +107,7 @@ export const modelsCommand: Command = {
             sha256: m.installed?.sha256 ?? null,
             path: m.path,
             licence: m.entry.licence,
-            downloadable: isDownloadable(m.entry),
+            downloadable: canInstall(m.entry),
             problem: m.problem ?? null,
           }));
           return void ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
@@ -133,7 +133,7 @@ export const modelsCommand: Command = {
         const s = store();
         const entry = s.entry(id);
         // An entry that cannot be downloaded gets its explanation from install() without a pointless question.
-        if (isDownloadable(entry)) {
+        if (canInstall(entry)) {
           const byFlag = args.values['accept-licence'] === true || args.values.yes === true;
           if (!(await acceptLicence(ctx, entry, byFlag))) {
             ctx.err(`Not installed: the licence of "${id}" was not accepted.\n`);

@@ -5,6 +5,11 @@ import { decodeImage } from '../images/decode';
 import type { RawImage } from '../images/raw-image';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeDescriptor } from '../matching/stripe-matcher';
 import { tigerLikeness } from '../matching/tiger-likeness';
+import {
+  encodeLearnedFeatures,
+  learnedFeatures,
+  type LearnedFeatures,
+} from '../matching/learned-features/learned-features';
 import type { ProgressListener } from '../progress';
 import { getSetting } from '../settings';
 import { WHOLE_FRAME_DETECTOR, type Detection } from '../inference/detector';
@@ -47,6 +52,8 @@ export interface DescribedAnimal {
   view: ViewJudgement;
   /** How much the crop looks like a tiger to the stripe matcher (matching/tiger-likeness.ts); orders Review. */
   tigerLikeness: number;
+  /** Learned local features (ALIKE), when a local-features model is installed. */
+  learned: LearnedFeatures | null;
   vectors: { modelId: string; modelHash: string; vector: Float32Array }[];
   /** Models whose embedding was left to the durable queue (routed to Modal). */
   deferred: { modelId: string; modelHash: string }[];
@@ -253,6 +260,7 @@ export async function describeAnimals(
       stripesError,
       view,
       tigerLikeness: tigerLikeness(crop),
+      learned: services.localFeatures ? learnedFeatures(await services.localFeatures.describe(crop)) : null,
       vectors,
       deferred,
     });
@@ -331,6 +339,11 @@ export function storeDescribed(
     insertEmbedding.run(detectionId, STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, encoded.length, encoded, now);
   } else if (crop.stripesError) {
     ctx.log.debug(`detection ${detectionId}: no stripe features (${crop.stripesError})`);
+  }
+  if (crop.learned !== null && services.localFeatures) {
+    const encoded = encodeLearnedFeatures(crop.learned);
+    const { modelId, modelHash } = services.localFeatures;
+    insertEmbedding.run(detectionId, modelId, modelHash, encoded.length, encoded, now);
   }
   for (const v of crop.vectors) {
     const bytes = Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength);

@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context';
 import { WHOLE_FRAME_DETECTOR, wholeFrameDetection } from '../inference/detector';
-import { installedDetector, installedEmbedders } from '../inference/installed-models';
+import { installedDetector, installedEmbedders, installedLocalFeatures } from '../inference/installed-models';
 import { loadManifest, type Manifest } from '../inference/manifest';
 import { ModelStore } from '../inference/model-store';
 import { OnnxEngine } from '../inference/onnx-engine';
@@ -48,10 +48,12 @@ export async function loadAnalysisServices(
     );
   }
   const stripes = await loadStripeMatcher();
+  const localFeatures = await installedLocalFeatures(engine, store);
   return {
     detector,
     embedders,
     stripes,
+    ...(localFeatures !== null && wanted(localFeatures.modelId) ? { localFeatures } : {}),
     ...(remote ? { queue: { maxSize: remote.config.queueMaxSize } } : {}),
     store,
     engine,

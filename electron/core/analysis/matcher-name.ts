@@ -5,6 +5,9 @@ import type { AnalysisServices } from './services';
 export function matcherName(services: AnalysisServices): string {
   return [
     `${STRIPE_MATCHER_ID}@${STRIPE_MATCHER_VERSION}`,
+    ...(services.localFeatures
+      ? [`${services.localFeatures.modelId}@${services.localFeatures.modelHash.slice(0, 8)}`]
+      : []),
     ...services.embedders.map((e) => `${e.modelId}@${e.modelHash.slice(0, 8)}`),
     `detector ${services.detector.id}`,
   ].join(' + ');

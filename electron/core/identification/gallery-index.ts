@@ -3,6 +3,8 @@ import type { CoreContext } from '../context';
 import type { Flank } from '../gallery/individuals';
 import { STRIPE_MATCHER_ID, STRIPE_MATCHER_VERSION, type StripeIndex } from '../matching/stripe-matcher';
 import { detectionPlacements } from './frame-placement';
+import { decodeLearnedFeatures } from '../matching/learned-features/learned-features';
+import { LearnedFeatureIndex } from '../matching/learned-features/learned-feature-index';
 
 interface GalleryEntry {
   individualId: number;
@@ -16,6 +18,8 @@ interface GalleryEntry {
  */
 export class GalleryIndex {
   readonly stripes: StripeIndex;
+  /** Learned local features of the installed model (empty when none is installed). */
+  readonly learned = new LearnedFeatureIndex();
   readonly entries = new Map<number, GalleryEntry>();
   private readonly stripeIds = new Set<number>();
   /** Grows whenever the searchable gallery changes, so results computed at an older revision can be told apart. */
@@ -51,8 +55,7 @@ export class GalleryIndex {
       if (current.has(id)) continue;
       changed = true;
       this.entries.delete(id);
-      if (this.stripeIds.delete(id)) this.stripes.remove(id);
-      for (const byDetection of this.vectors.values()) byDetection.delete(id);
+      this.dropFeatures(id);
     }
     if (added.length > 0) this.load(added);
     if (changed) this.revision++;
@@ -65,16 +68,22 @@ export class GalleryIndex {
   forget(detectionIds: readonly number[]): void {
     for (const id of detectionIds) {
       if (!this.entries.delete(id)) continue;
-      if (this.stripeIds.delete(id)) this.stripes.remove(id);
-      for (const byDetection of this.vectors.values()) byDetection.delete(id);
+      this.dropFeatures(id);
       this.revision++;
     }
+  }
+
+  private dropFeatures(id: number): void {
+    if (this.stripeIds.delete(id)) this.stripes.remove(id);
+    this.learned.remove(id);
+    for (const byDetection of this.vectors.values()) byDetection.delete(id);
   }
 
   /** Whether a detection of the gallery has features to be matched (a crop too small or plain has none). */
   searchable(detectionId: number): boolean {
     return (
       this.stripeIds.has(detectionId) ||
+      this.learned.has(detectionId) ||
       [...this.vectors.values()].some((byDetection) => byDetection.has(detectionId))
     );
   }
@@ -105,6 +114,13 @@ export class GalleryIndex {
             );
             this.stripeIds.add(r.detection_id);
           }
+          continue;
+        }
+        const local = this.services.localFeatures;
+        if (local !== undefined && r.model_id === local.modelId) {
+          // Features of another file of this model (before an upgrade) are not compared with the current ones.
+          if (r.model_hash === local.modelHash)
+            this.learned.add(r.detection_id, decodeLearnedFeatures(r.vector));
           continue;
         }
         this.vectors.get(modelKey(r.model_id, r.model_hash))?.set(r.detection_id, toFloat32(r.vector));

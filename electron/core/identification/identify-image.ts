@@ -94,7 +94,7 @@ export async function identifyImageFile(
     onModelUnavailable ? { onModelUnavailable } : {},
   );
   return animals
-    .filter((a) => a.stripes !== null || a.vectors.length > 0)
+    .filter((a) => a.stripes !== null || a.learned !== null || a.vectors.length > 0)
     .map((a) => ({
       ...identify(
         ctx,
@@ -103,6 +103,7 @@ export async function identifyImageFile(
         {
           flank: 'unknown',
           stripes: a.stripes,
+          learned: a.learned,
           vectors: new Map(a.vectors.map((v) => [modelKey(v.modelId, v.modelHash), v.vector])),
           view: a.view,
         },

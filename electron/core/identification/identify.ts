@@ -8,11 +8,14 @@ import { isIdentifiable, VIEW_COLUMNS, viewStateOf, type ViewColumns } from '../
 import type { FramePlacement } from '../matching/fixed-background';
 import { detectionPlacements } from './frame-placement';
 import { modelKey, toFloat32, type GalleryIndex } from './gallery-index';
+import { decodeLearnedFeatures, type LearnedFeatures } from '../matching/learned-features/learned-features';
 
 /** What is known of one animal to identify: its stripe descriptor and deep embeddings (model key -> vector). */
 export interface QueryFeatures {
   flank: Flank;
   stripes: StripeDescriptor | null;
+  /** Learned local features of the installed local-features model; absent or null when there are none. */
+  learned?: LearnedFeatures | null;
   vectors: Map<string, Float32Array>;
   /** Whether its view can identify it (gallery/detection-view.ts); absent: never judged, treated as identifiable. */
   view?: { identifiable: boolean | null; reason: string | null };
@@ -106,6 +109,15 @@ export function identify(
     });
     for (const hit of hits) note(hit.id, STRIPE_MATCHER_ID, hit.score);
   }
+  const local = services.localFeatures;
+  if (local !== undefined && query.learned && index.learned.size > 0) {
+    modelVersions[local.modelId] = local.modelHash;
+    const hits = index.learned.search(query.learned, {
+      shortlist: getSetting(ctx, 'matching.learnedShortlist'),
+      excludeIds: exclude,
+    });
+    for (const hit of hits) note(hit.id, local.modelId, hit.score);
+  }
   for (const embedder of services.embedders) {
     const key = modelKey(embedder.modelId, embedder.modelHash);
     const vector = query.vectors.get(key);
@@ -117,7 +129,9 @@ export function identify(
   }
 
   const weightOf = (model: string): number =>
-    weights[model] ?? services.embedders.find((e) => e.modelId === model)?.weight ?? 1;
+    weights[model] ??
+    services.embedders.find((e) => e.modelId === model)?.weight ??
+    (model === local?.modelId ? local.weight : 1);
   // Fuse per detection, then an individual (on each flank) scores as its best detection.
   const rankedDetections: RankedDetection[] = [];
   const byIndividual = new Map<number, { best: RankedDetection; scores: Record<string, number> }>();
@@ -197,14 +211,17 @@ export function storedQueryFeatures(
   };
   const placement = detectionPlacements(ctx, [detectionId]).get(detectionId);
   if (placement) query.placement = placement;
+  const local = services.localFeatures;
   for (const r of rows) {
     if (r.model_id === STRIPE_MATCHER_ID) {
       if (r.model_hash === STRIPE_MATCHER_VERSION) query.stripes = services.stripes.decode(r.vector);
+    } else if (r.model_id === local?.modelId) {
+      if (r.model_hash === local.modelHash) query.learned = decodeLearnedFeatures(r.vector);
     } else {
       query.vectors.set(modelKey(r.model_id, r.model_hash), toFloat32(r.vector));
     }
   }
-  if (!query.stripes && query.vectors.size === 0) {
+  if (!query.stripes && !query.learned && query.vectors.size === 0) {
     throw new EngineError(
       'NOT_FOUND',
       `Detection ${detectionId} has no usable features (the crop may be too small or plain); it cannot be matched.`,

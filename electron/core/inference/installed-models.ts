@@ -6,6 +6,7 @@ import { modelTag } from './manifest';
 import type { ModelStore } from './model-store';
 import type { OnnxEngine } from './onnx-engine';
 import type { RouteDecision } from './router';
+import { extractAlike, type AlikeExtraction } from './alike/alike-extractor';
 
 /**
  * The installed models as ready-to-call objects for analysis: one detector (the first installed, else the whole
@@ -29,6 +30,34 @@ export interface InstalledEmbedder {
    * queues the crops of a model routed to Modal or the queue instead of waiting for the network.
    */
   route?(): RouteDecision;
+}
+
+/** Learned local features (ALIKE) for the built-in matcher: keypoints and descriptors of a crop. */
+export interface InstalledLocalFeatures {
+  readonly modelId: string;
+  readonly modelHash: string;
+  readonly weight: number;
+  describe(crop: RawImage): Promise<AlikeExtraction>;
+}
+
+/** The first installed local-features model in manifest order (the manifest lists the preferred size first). */
+export async function installedLocalFeatures(
+  engine: OnnxEngine,
+  store: ModelStore,
+): Promise<InstalledLocalFeatures | null> {
+  const model = await store.firstInstalled('local-features');
+  if (model === null || model.entry.task !== 'local-features') return null;
+  const { extraction, ensembleWeight } = model.entry;
+  return {
+    modelId: model.id,
+    modelHash: model.sha256,
+    weight: ensembleWeight,
+    describe: (crop) =>
+      extractAlike(crop, (input) => engine.run(model, input), {
+        side: extraction.side,
+        limit: extraction.keypoints,
+      }),
+  };
 }
 
 export async function installedDetector(engine: OnnxEngine, store: ModelStore): Promise<InstalledDetector> {

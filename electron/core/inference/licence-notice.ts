@@ -14,14 +14,20 @@ export function licenceNotice(entry: ModelEntry): string[] {
       'AGPL-3.0 in short: you may use and change the model freely; if you give copies to others, or let others use a changed version over a network, you must offer them its source under the same licence.',
     );
   }
-  if (entry.url !== null) {
-    const size =
-      entry.size === null
-        ? ''
-        : entry.size >= 1e6
-          ? ` ${(entry.size / 1e6).toFixed(1)} MB`
-          : ` ${entry.size} bytes`;
-    lines.push(`Download:${size} from ${new URL(entry.url).host}`);
+  // BSD's one condition on copies in binary form (the converted model is one) is easy to miss too.
+  if (/\bBSD-3-Clause\b/i.test(entry.licence)) {
+    lines.push(
+      'BSD-3-Clause in short: you may use, change and share the model; copies must carry its copyright notice, conditions and disclaimer (Tiger ID ships them in models/licences).',
+    );
+  }
+  const bytes = (size: number | null) =>
+    size === null ? '' : size >= 1e6 ? ` ${(size / 1e6).toFixed(1)} MB` : ` ${size} bytes`;
+  if (entry.task === 'local-features') {
+    lines.push(
+      `Download:${bytes(entry.weights.size)} of published weights from ${new URL(entry.weights.url).host}, converted to ONNX on this computer`,
+    );
+  } else if (entry.url !== null) {
+    lines.push(`Download:${bytes(entry.size)} from ${new URL(entry.url).host}`);
   }
   return lines;
 }

@@ -74,18 +74,45 @@ const common = {
   description: z.string().min(1),
   /** False for models too slow on CPU to be practical; they still run there, the UI just warns. */
   cpuCapable: z.boolean(),
-  input: inputSchema,
   /** Weight of this model's score when several embedders are fused. */
   ensembleWeight: z.number().min(0).max(1).default(1),
 };
 
 const detectEntrySchema = z.strictObject({
   ...common,
+  input: inputSchema,
   task: z.literal('detect'),
   output: detectOutputSchema,
 });
-const embedEntrySchema = z.strictObject({ ...common, task: z.literal('embed'), output: embedOutputSchema });
-const entrySchema = z.discriminatedUnion('task', [detectEntrySchema, embedEntrySchema]);
+const embedEntrySchema = z.strictObject({
+  ...common,
+  input: inputSchema,
+  task: z.literal('embed'),
+  output: embedOutputSchema,
+});
+/**
+ * Learned local features (ALIKE): the published weights are a PyTorch state_dict, which the app converts to ONNX
+ * itself (inference/alike). `url`, `sha256` and `size` are the converted file's (the conversion is deterministic, so
+ * its hash is pinned); `weights` is what is downloaded and checked before converting.
+ */
+const localFeaturesEntrySchema = z.strictObject({
+  ...common,
+  task: z.literal('local-features'),
+  weights: z.strictObject({
+    format: z.literal('alike-state-dict'),
+    url: z.string().refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://'),
+    sha256: z.string().regex(SHA256, 'must be 64 lowercase hex digits'),
+    size: z.int().min(1),
+  }),
+  /** The crop is scaled so its longer side is `side` pixels; at most `keypoints` are kept, the strongest. */
+  extraction: z.strictObject({ side: z.int().min(64).max(4096), keypoints: z.int().min(16).max(4096) }),
+  output: z.strictObject({ dim: z.int().min(1).max(1024) }),
+});
+const entrySchema = z.discriminatedUnion('task', [
+  detectEntrySchema,
+  embedEntrySchema,
+  localFeaturesEntrySchema,
+]);
 
 export const manifestSchema = z
   .strictObject({
@@ -119,6 +146,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type ModelEntry = z.infer<typeof entrySchema>;
 export type DetectorEntry = z.infer<typeof detectEntrySchema>;
 export type EmbedderEntry = z.infer<typeof embedEntrySchema>;
+export type LocalFeaturesEntry = z.infer<typeof localFeaturesEntrySchema>;
 export type ModelInputSpec = z.infer<typeof inputSchema>;
 export type ModelTask = ModelEntry['task'];
 
@@ -186,6 +214,11 @@ export function findEntry(manifest: Manifest, id: string): ModelEntry {
  */
 export function isDownloadable(entry: ModelEntry): entry is ModelEntry & { url: string } {
   return entry.url !== null && (entry.sha256 !== null || (entry.md5 !== undefined && entry.size !== null));
+}
+
+/** Whether `models install` can fetch the entry: its ONNX file, or published weights it converts (ALIKE). */
+export function canInstall(entry: ModelEntry): boolean {
+  return entry.task === 'local-features' || isDownloadable(entry);
 }
 
 /** The tag every detection/embedding carries: model id plus the first 12 hex digits of its file hash. */

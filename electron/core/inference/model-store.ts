@@ -1,4 +1,15 @@
-import { copyFile, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EngineError, isEngineError, messageOf } from '../errors';
@@ -10,11 +21,13 @@ import {
   findEntry,
   isDownloadable,
   jsonPath,
+  type LocalFeaturesEntry,
   type Manifest,
   type ModelEntry,
   type ModelTask,
 } from './manifest';
 import { validateModelFile } from './model-validation';
+import { convertWeights, isStateDictFile } from './alike/convert-weights';
 
 /**
  * Installed models: `<modelsDir>/<id>/<file>` plus `<modelsDir>/<id>/installed.json` recording what was installed
@@ -331,6 +344,7 @@ export class ModelStore {
   private async installNow(id: string, options: InstallOptions): Promise<InstallResult> {
     const entry = this.entry(id);
     const onProgress = options.onProgress ?? ignoreProgress;
+    if (entry.task === 'local-features') return this.installConverted(entry, options);
     if (!isDownloadable(entry)) {
       const missing = entry.url === null ? 'download url' : 'sha256 (nor an md5 with a size)';
       throw new EngineError(
@@ -339,27 +353,57 @@ export class ModelStore {
         { details: { id, reason: entry.url === null ? 'no-url' : 'no-sha256' } },
       );
     }
+    const installed = await this.intact(entry);
+    if (installed !== null) return installed;
+    const part = `${this.modelPath(entry)}.part`;
+    const { bytes, resumedFrom } = await this.fetch(entry.id, entry.url, part, entry.size, options);
+    if (resumedFrom > 0) this.log.info(`Resumed download of "${id}" at byte ${resumedFrom}`);
+    return this.checkAndCommit(entry, part, bytes, { kind: 'download', url: entry.url }, onProgress);
+  }
+
+  /**
+   * A model published as weights to convert (ALIKE): the weights are downloaded (resumable) and checked, converted
+   * beside them, and the converted file installed after the same checks as any download.
+   */
+  private async installConverted(entry: LocalFeaturesEntry, options: InstallOptions): Promise<InstallResult> {
+    const installed = await this.intact(entry);
+    if (installed !== null) return installed;
+    const weights = join(this.modelsDir, entry.id, `${entry.id}.weights.part`);
+    await this.fetch(entry.id, entry.weights.url, weights, entry.weights.size, options);
+    return this.convertAndCommit(entry, weights, { kind: 'download', url: entry.weights.url }, options, true);
+  }
+
+  /** The installed copy of `entry` when it is still the pinned file; null when it must be installed (again). */
+  private async intact(entry: ModelEntry): Promise<InstallResult | null> {
     const path = this.modelPath(entry);
-    const existing = await this.record(id).catch(() => null);
-    if (existing !== null) {
-      try {
-        // Compares the record with every hash the manifest pins (a downloadable entry pins at least one).
-        await this.checkPresent(entry, existing, path);
-        return { record: existing, path, alreadyInstalled: true };
-      } catch {
-        // Fall through: the installed copy is damaged or not the pinned file, download it again.
-      }
+    const existing = await this.record(entry.id).catch(() => null);
+    if (existing === null) return null;
+    try {
+      // Compares the record with every hash the manifest pins (an installable entry pins at least one).
+      await this.checkPresent(entry, existing, path);
+      return { record: existing, path, alreadyInstalled: true };
+    } catch {
+      // The installed copy is damaged or not the pinned file: install it again.
+      return null;
     }
+  }
+
+  /** Downloads `url` into the model's folder, resuming a partial `dest`. */
+  private async fetch(
+    id: string,
+    url: string,
+    dest: string,
+    expectedSize: number | null,
+    options: InstallOptions,
+  ): Promise<DownloadResult> {
     const dir = join(this.modelsDir, id);
     await mkdir(dir, { recursive: true });
-    const part = `${path}.part`;
-    let downloaded: DownloadResult;
     try {
-      downloaded = await downloadWithResume({
-        url: entry.url,
-        dest: part,
-        expectedSize: entry.size,
-        onProgress,
+      return await downloadWithResume({
+        url,
+        dest,
+        expectedSize,
+        onProgress: options.onProgress ?? ignoreProgress,
         signal: options.signal,
         log: this.log,
         idleTimeoutMs: this.idleTimeoutMs,
@@ -370,14 +414,37 @@ export class ModelStore {
       await rmdir(dir).catch(() => undefined);
       throw error;
     }
-    const { bytes, resumedFrom } = downloaded;
-    if (resumedFrom > 0) this.log.info(`Resumed download of "${id}" at byte ${resumedFrom}`);
-    return this.checkAndCommit(entry, part, bytes, { kind: 'download', url: entry.url }, onProgress);
+  }
+
+  private async convertAndCommit(
+    entry: LocalFeaturesEntry,
+    weights: string,
+    source: InstalledRecord['source'],
+    options: InstallOptions,
+    removeWeights: boolean,
+  ): Promise<InstallResult> {
+    const part = `${this.modelPath(entry)}.part`;
+    const onProgress = options.onProgress ?? ignoreProgress;
+    onProgress({ phase: 'convert', done: 0, total: undefined, unit: 'models' });
+    try {
+      await convertWeights(weights, part, entry);
+    } catch (error) {
+      await unlink(part).catch(() => undefined);
+      await rmdir(join(this.modelsDir, entry.id)).catch(() => undefined);
+      throw error;
+    } finally {
+      if (removeWeights) await unlink(weights).catch(() => undefined);
+    }
+    return this.checkAndCommit(entry, part, (await stat(part)).size, source, onProgress);
   }
 
   private async importNow(file: string, asId: string, options: InstallOptions): Promise<InstallResult> {
     const entry = this.entry(asId);
     const onProgress = options.onProgress ?? ignoreProgress;
+    if (entry.task === 'local-features' && isStateDictFile(await fileHead(file))) {
+      await mkdir(join(this.modelsDir, asId), { recursive: true });
+      return this.convertAndCommit(entry, file, { kind: 'import', path: file }, options, false);
+    }
     let size: number;
     try {
       const info = await stat(file);
@@ -460,6 +527,19 @@ export class ModelStore {
       await rmdir(join(this.modelsDir, entry.id)).catch(() => undefined);
       throw error;
     }
+  }
+}
+
+/** The first bytes of a file (empty when it cannot be read: the import's own checks then name the problem). */
+async function fileHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (handle === null) return Buffer.alloc(0);
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -23,13 +23,21 @@ function show(shape: Shape): string {
 
 /** The expected input shape, with 'batch' where any size is fine. */
 export function expectedInputShape(entry: ModelEntry): Shape {
+  // Local features take one image of any size (multiples of 32), its maps come back at that size.
+  if (entry.task === 'local-features') return [1, 3, 'height', 'width'];
   const { width, height, layout } = entry.input;
   return layout === 'NCHW' ? ['batch', 3, height, width] : ['batch', height, width, 3];
+}
+
+/** The input's layout and shape in words, for errors. */
+function inputInWords(entry: ModelEntry, shape: Shape): string {
+  return `${entry.task === 'local-features' ? 'NCHW' : entry.input.layout} ${show(shape)}`;
 }
 
 /** The expected output shape; 'N' (candidate boxes) and 'batch' may be any size. */
 export function expectedOutputShape(entry: ModelEntry): Shape {
   if (entry.task === 'embed') return ['batch', entry.output.dim];
+  if (entry.task === 'local-features') return [1, 1 + entry.output.dim, 'height', 'width'];
   const classes = entry.output.classes.length;
   return entry.output.format === 'yolov5-md' ? ['batch', 'N', 5 + classes] : ['batch', 4 + classes, 'N'];
 }
@@ -70,15 +78,17 @@ export function checkSignature(
   const wantIn = expectedInputShape(entry);
   const inProblem = mismatch(input.shape, wantIn);
   if (inProblem !== undefined) {
-    throw fail(
-      `input "${input.name}" ${show(input.shape)} ${inProblem} (${entry.input.layout} ${show(wantIn)})`,
-    );
+    throw fail(`input "${input.name}" ${show(input.shape)} ${inProblem} (${inputInWords(entry, wantIn)})`);
   }
   const wantOut = expectedOutputShape(entry);
   const outProblem = mismatch(output.shape, wantOut);
   if (outProblem !== undefined) {
     const what =
-      entry.task === 'embed' ? `a ${entry.output.dim}-d embedding` : `${entry.output.format} detections`;
+      entry.task === 'embed'
+        ? `a ${entry.output.dim}-d embedding`
+        : entry.task === 'local-features'
+          ? `a score map and ${entry.output.dim}-d descriptor maps`
+          : `${entry.output.format} detections`;
     throw fail(`output "${output.name}" ${show(output.shape)} ${outProblem} (${what} ${show(wantOut)})`);
   }
   return {
