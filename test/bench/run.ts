@@ -1,3 +1,4 @@
+import { benchAlikeOverhead } from './alike-overhead';
 import { benchIdentifyScaling } from './identify-scaling';
 import { benchExportRate } from './export-rate';
 import { benchImportRate } from './import-rate';
@@ -17,6 +18,7 @@ const sections: Record<string, () => Promise<unknown>> = {
   queueDrain: benchQueueDrain,
   staggered: benchStaggered,
   exportRate: benchExportRate,
+  alikeOverhead: benchAlikeOverhead,
 };
 
 const only = process.argv.slice(2);

@@ -69,13 +69,11 @@ export async function extractAlike(
     );
   }
   const dim = (channels ?? 1) - 1;
-  // The authors cut the maps back to the image before choosing keypoints, so the padding's edge is no corner.
-  const cut = new Float32Array((dim + 1) * height * width);
-  for (let c = 0; c <= dim; c += 1) {
-    for (let y = 0; y < height; y += 1) {
-      const from = (c * paddedHeight + y) * paddedWidth;
-      cut.set(output.data.subarray(from, from + width), (c * height + y) * width);
-    }
-  }
-  return { ...detectKeypoints({ data: cut, dim, height, width }, { limit: options.limit }), width, height };
+  // The authors cut the maps back to the image before choosing keypoints, so the padding's edge is no corner; the
+  // detector reads the image's part of each plane in place.
+  const found = detectKeypoints(
+    { data: output.data, dim, height, width, paddedWidth, paddedHeight },
+    { limit: options.limit },
+  );
+  return { ...found, width, height };
 }

@@ -11,12 +11,18 @@ const RADIUS = 2;
 /** Soft-argmax temperature the authors tuned. */
 const TEMPERATURE = 0.1;
 
-/** The network's output for one image: [1 + dim, height, width], channel 0 the score map. */
+/**
+ * The network's output for one image: 1 + dim planes, channel 0 the score map. Only the top-left `width` × `height`
+ * of each plane is the image (the rest is the padding to multiples of 32); `paddedWidth` and `paddedHeight`, when
+ * given, are the planes' real size, so the maps are read in place instead of copied out.
+ */
 export interface DenseFeatures {
   data: Float32Array;
   dim: number;
   height: number;
   width: number;
+  paddedWidth?: number;
+  paddedHeight?: number;
 }
 
 export interface AlikeKeypoints {
@@ -83,7 +89,8 @@ function suppressNonMaxima(scores: Float32Array, width: number, height: number):
 /** Bilinear value of channel `c` at (x, y), zero outside the map (grid_sample, align_corners, zero padding). */
 function bilinear(features: DenseFeatures, c: number, x: number, y: number): number {
   const { data, width, height } = features;
-  const plane = c * width * height;
+  const stride = features.paddedWidth ?? width;
+  const plane = c * stride * (features.paddedHeight ?? height);
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
   const fx = x - x0;
@@ -95,14 +102,19 @@ function bilinear(features: DenseFeatures, c: number, x: number, y: number): num
     [x0, y0 + 1, (1 - fx) * fy],
     [x0 + 1, y0 + 1, fx * fy],
   ] as const) {
-    if (xx >= 0 && xx < width && yy >= 0 && yy < height) sum += weight * (data[plane + yy * width + xx] ?? 0);
+    if (xx >= 0 && xx < width && yy >= 0 && yy < height)
+      sum += weight * (data[plane + yy * stride + xx] ?? 0);
   }
   return sum;
 }
 
 export function detectKeypoints(features: DenseFeatures, options: KeypointOptions): AlikeKeypoints {
   const { dim, width, height } = features;
-  const scores = features.data.subarray(0, width * height);
+  const stride = features.paddedWidth ?? width;
+  // The score map of the image alone, row by row (a few hundred kB; the descriptor planes stay where they are).
+  const scores = new Float32Array(width * height);
+  for (let y = 0; y < height; y += 1)
+    scores.set(features.data.subarray(y * stride, y * stride + width), y * width);
   const kept = suppressNonMaxima(scores, width, height);
   const candidates: number[] = [];
   const minScore = options.minScore ?? 0;
