@@ -1,3 +1,4 @@
+import { licenceTexts } from './inference/licence-texts';
 import { matcherName } from './analysis/matcher-name';
 import { boxOf, type BoxColumns } from './images/crop';
 import {
@@ -388,6 +389,10 @@ export function createAppApi(engine: Engine, env: NodeJS.ProcessEnv = process.en
     async 'models.list'(input) {
       args('models.list', input);
       return (await (await engine.services()).store.list()).map(modelDto);
+    },
+    async 'licences.list'(input) {
+      args('licences.list', input);
+      return licenceTexts(engine.manifest, engine.modelsFolder);
     },
     async 'models.import'(input) {
       const { file, as } = args('models.import', input);

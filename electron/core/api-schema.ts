@@ -162,6 +162,7 @@ export const API_METHODS = {
     mutates: true,
   },
   'models.list': { input: empty, mutates: false },
+  'licences.list': { input: empty, mutates: false },
   'models.import': {
     input: z.strictObject({ file: z.string().min(1).max(4096), as: z.string().min(1).max(100) }),
     mutates: true,

@@ -9,6 +9,9 @@ import type { API_METHODS } from './api-schema';
 import type { ContentMark } from './gallery/content-marks';
 import type { ViewChange, ViewState } from './gallery/detection-view';
 import type { ModelTask } from './inference/manifest';
+import type { LicenceText } from './inference/licence-texts';
+
+export type { LicenceText };
 
 export const VERDICT_VALUES = ['match', 'no-match', 'cant-tell', 'new-individual'] as const;
 
@@ -407,6 +410,7 @@ export interface ApiOutputs {
   'settings.get': SettingsDto;
   'settings.set': SettingsDto;
   'models.list': ModelDto[];
+  'licences.list': LicenceText[];
   'models.import': ModelDto;
   'secrets.status': SecretStatusDto;
   'secrets.setModalToken': SecretStatusDto;

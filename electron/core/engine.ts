@@ -40,6 +40,8 @@ export class Engine {
   private indexInstance: GalleryIndex | undefined;
   /** The models manifest, read once: analysis and the queue work from the same one. */
   readonly manifest: Manifest;
+  /** The folder of the manifest: modal-classes.json and the licences' texts lie beside it. */
+  readonly modelsFolder: string;
 
   constructor(options: EngineOptions) {
     this.core = openCore({
@@ -49,12 +51,13 @@ export class Engine {
     });
     this.secrets = options.secrets;
     this.manifest = loadManifest(options.manifestFile);
+    this.modelsFolder = dirname(options.manifestFile ?? bundledManifestPath());
     const log = options.log ?? silentLogger;
     // Invalid MODAL_* values stop the start here, with the variable's name.
     this.remote = openRemoteInference(this.core, {
       secrets: options.secrets,
       env: options.env ?? process.env,
-      modelsFolder: dirname(options.manifestFile ?? bundledManifestPath()),
+      modelsFolder: this.modelsFolder,
       cwd: options.cwd ?? process.cwd(),
       log,
     });

@@ -194,6 +194,15 @@ describe.skipIf(!HAS_ATRW)(
         [photos.length, photos.length, photos.length - inGallery.size, inGallery.size].map(String),
       );
       await shoot(page, 'status');
+      // The licence texts the models ask to be shown with every copy (ALIKE's BSD-3), folded until opened.
+      const licence = page.locator('details.licence', { hasText: 'alike-n' });
+      await licence.locator('summary').click();
+      await visible(licence.getByText(/Copyright \(c\) 2022, Zhao Xiaoming/));
+      await visible(
+        licence.getByText(/THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"/),
+      );
+      await licence.scrollIntoViewIfNeeded();
+      await shoot(page, 'status-licences');
       await go(page, '#/settings');
       await visible(page.getByRole('heading', { level: 1, name: 'Settings' }));
       await visible(page.getByLabel(/Reviewer/i).first());

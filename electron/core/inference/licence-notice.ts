@@ -17,7 +17,7 @@ export function licenceNotice(entry: ModelEntry): string[] {
   // BSD's one condition on copies in binary form (the converted model is one) is easy to miss too.
   if (/\bBSD-3-Clause\b/i.test(entry.licence)) {
     lines.push(
-      'BSD-3-Clause in short: you may use, change and share the model; copies must carry its copyright notice, conditions and disclaimer (Tiger ID ships them in models/licences).',
+      'BSD-3-Clause in short: you may use, change and share the model; copies must carry its copyright notice, conditions and disclaimer (Tiger ID shows them on the Status screen, under Licences, and ships them in models/licences).',
     );
   }
   const bytes = (size: number | null) =>

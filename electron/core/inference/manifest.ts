@@ -66,6 +66,11 @@ const common = {
   /** Bytes; null when unknown (then only the hash is checked). */
   size: z.int().min(1).nullable(),
   licence: z.string().min(1),
+  /** The licence's full text shipped in models/licences/ (a bare .txt name), where its terms ask copies to carry it. */
+  licenceFile: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.txt$/, 'must be a bare file name ending in .txt')
+    .optional(),
   /** Where the weights and their licence are published (not a download of the ONNX file). */
   homepage: z
     .string()

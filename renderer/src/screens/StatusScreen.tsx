@@ -6,6 +6,7 @@ import { whereLabel } from '../lib/remote';
 import { QueueCard } from './remote/QueueCard';
 import { RemoteInferenceCard } from './remote/RemoteStatusCard';
 import { EmptyFramesCard } from './EmptyFramesCard';
+import { LicencesCard } from './LicencesCard';
 
 export function modelStateLabel(state: string): string {
   const map: Record<string, string> = {
@@ -37,7 +38,13 @@ export function ModelTable({ models }: { models: ModelDto[] }) {
               <strong>{m.id}</strong>
               {m.description && <div className="muted small">{m.description}</div>}
             </td>
-            <td>{m.task === 'detect' ? 'Finding animals' : 'Recognising individuals'}</td>
+            <td>
+              {m.task === 'detect'
+                ? 'Finding animals'
+                : m.task === 'local-features'
+                  ? 'Matching stripes (learned keypoints)'
+                  : 'Recognising individuals'}
+            </td>
             <td>{m.licence}</td>
             <td>
               <span
@@ -166,6 +173,7 @@ export function StatusScreen() {
             <h2>Models</h2>
             <ModelTable models={s.models} />
           </section>
+          <LicencesCard />
           <p className="muted small">Data folder: {s.dataDir}</p>
         </>
       )}
