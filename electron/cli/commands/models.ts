@@ -10,6 +10,8 @@ import {
 import { ModelStore, type InstallResult } from '../../core/inference/model-store';
 import { UsageError, type CliContext, type Command, type ParsedArgs } from '../command';
 import { formatTable } from '../table';
+import { loadAnalysisServices } from '../../core/analysis/load-services';
+import { redescribe, type RedescribeSummary } from '../../core/analysis/redescribe';
 
 const USAGE = [
   'models list [--manifest FILE]',
@@ -17,6 +19,7 @@ const USAGE = [
   'models import <file.onnx> --as <id> [--manifest FILE]',
   'models verify [<id>...] [--manifest FILE]',
   'models remove <id> [--manifest FILE]',
+  'models redescribe',
 ];
 
 /** The store for this data folder and manifest; models live in the data folder so they move with the gallery. */
@@ -73,7 +76,8 @@ async function acceptLicence(ctx: CliContext, entry: ModelEntry, acceptedByFlag:
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List, install, import, verify and remove the ONNX models (detector, re-identification embedders)',
+  summary:
+    'List, install, import, verify and remove the ONNX models (detector, re-identification, learned features); describe the gallery again with the installed learned features',
   usage: USAGE,
   options: {
     manifest: {
@@ -183,6 +187,32 @@ export const modelsCommand: Command = {
         }
         return results.every((r) => r.ok) ? 0 : 1;
       }
+      case 'redescribe': {
+        if (rest.length !== 0) throw new UsageError('"models redescribe" takes no arguments');
+        const core = ctx.core();
+        const services = await loadAnalysisServices(core);
+        const progress = ctx.progress(
+          `Describing the gallery with ${services.localFeatures?.modelId ?? 'learned features'}`,
+        );
+        let summary: RedescribeSummary;
+        try {
+          summary = await redescribe(core, services, { onProgress: progress, signal: ctx.signal });
+        } finally {
+          progress.done();
+          await services.close();
+        }
+        if (ctx.json) return void ctx.out(`${JSON.stringify(summary, null, 2)}\n`);
+        ctx.out(
+          `Described ${summary.described} detection(s) with ${summary.modelId}; ${summary.alreadyDone} already were.\n`,
+        );
+        for (const f of summary.failed) ctx.err(`detection ${f.detectionId}: ${f.reason}\n`);
+        if (summary.failed.length > 0) {
+          ctx.err(
+            `${summary.failed.length} detection(s) could not be described; run this again once their photos are back.\n`,
+          );
+        }
+        return summary.failed.length > 0 ? 1 : 0;
+      }
       case 'remove': {
         if (rest.length !== 1) throw new UsageError('"models remove" needs exactly one model id');
         const removed = await store().remove(rest[0] as string);
@@ -194,7 +224,7 @@ export const modelsCommand: Command = {
         throw new UsageError(
           verb === undefined
             ? 'missing subcommand'
-            : `unknown subcommand "${verb}" (one of: list, install, import, verify, remove)`,
+            : `unknown subcommand "${verb}" (one of: list, install, import, verify, remove, redescribe)`,
         );
     }
   },
