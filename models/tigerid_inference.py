@@ -125,7 +125,11 @@ def _positive_int(value: object, where: str, source: str) -> int:
     return value
 
 
-def _parse_entry(raw: object, where: str, source: str) -> ManifestEntry:
+# Learned local features (ALIKE) run on the computer that converted them; Modal does not serve them yet.
+LOCAL_ONLY_TASKS = ("local-features",)
+
+
+def _parse_entry(raw: object, where: str, source: str) -> ManifestEntry | None:
     if not isinstance(raw, dict):
         raise ManifestError(f"{source}: expected object for {where} but received {_received(raw)}")
     model_id = _field(raw, "id", where, source)
@@ -135,8 +139,12 @@ def _parse_entry(raw: object, where: str, source: str) -> ManifestEntry:
             f"but received {_received(model_id)}"
         )
     task = _field(raw, "task", where, source)
+    if task in LOCAL_ONLY_TASKS:
+        return None
     if task not in ("detect", "embed"):
-        raise ManifestError(f"{source}: expected one of: detect, embed for {where}.task but received {_received(task)}")
+        raise ManifestError(
+            f"{source}: expected one of: detect, embed, local-features for {where}.task but received {_received(task)}"
+        )
     file = _field(raw, "file", where, source)
     if not isinstance(file, str) or not FILE_NAME.fullmatch(file):
         raise ManifestError(
@@ -178,9 +186,12 @@ def load_manifest(path: Path | str) -> Manifest:
     models = data.get("models")
     if not isinstance(models, list):
         raise ManifestError(f"{source}: expected array for models but received {_received(models)}")
-    entries = [_parse_entry(raw, f"models[{index}]", source) for index, raw in enumerate(models)]
+    parsed = [(index, _parse_entry(raw, f"models[{index}]", source)) for index, raw in enumerate(models)]
+    entries = [entry for _, entry in parsed if entry is not None]
     seen: set[str] = set()
-    for index, entry in enumerate(entries):
+    for index, entry in parsed:
+        if entry is None:
+            continue
         if entry.id in seen:
             raise ManifestError(f'{source}: models[{index}].id "{entry.id}" appears twice')
         seen.add(entry.id)

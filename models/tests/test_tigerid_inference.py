@@ -161,6 +161,7 @@ class ManifestTest(TempDirTest):
 
     def test_reads_the_shipped_manifest(self) -> None:
         manifest = inference.load_manifest(MODELS_DIR / "models.json")
+        # The learned local features (alike-*) run where they were converted, not on Modal: they are passed over.
         self.assertEqual(
             manifest.ids,
             ["megadetector-v5a", "megadetector-v6-c", "megadescriptor-l-384", "megadescriptor-t-224"],
@@ -194,7 +195,7 @@ class ManifestTest(TempDirTest):
             ),
             (
                 entry(task="classify"),
-                "expected one of: detect, embed for models[0].task but received 'classify' of type str",
+                "expected one of: detect, embed, local-features for models[0].task but received 'classify' of type str",
             ),
             (
                 entry(input={"width": 2, "height": 0, "layout": "NCHW"}),
