@@ -30,7 +30,7 @@ export function dequantise({ values }: QuantisedDescriptors): Float32Array {
  * Pairs [query index, gallery index] that are each other's most similar descriptor. Both sets are `dim` floats per
  * keypoint. Every similarity is computed once, two query rows by two gallery rows at a time (each value loaded
  * serves two products), and the best of each row and column kept on the way: 500 × 500 keypoints of 128 values
- * take about 15 ms on one core.
+ * take about 27 ms on one core here (an onnxruntime MatMul of the same takes about 5).
  */
 export function mutualNearest(query: Float32Array, gallery: Float32Array, dim: number): [number, number][] {
   const n = query.length / dim;
