@@ -8,7 +8,9 @@ import { importFolder } from '../../electron/core/importing/import-folder';
 import { cameraFrame, exifTimeAfter } from '../support/camera-frames';
 import { jpeg } from '../support/image-fixtures';
 import { tempDir } from '../support/temp-dir';
-import { SHARED_DATA } from '../support/shared-data';
+import { ALIKE_WEIGHTS_DIR, HAS_ALIKE_WEIGHTS, SHARED_DATA } from '../support/shared-data';
+import { loadManifest } from '../../electron/core/inference/manifest';
+import { ModelStore } from '../../electron/core/inference/model-store';
 
 /**
  * Import rate against the floor set by sharp itself: decoding and resizing the very same files (what import
@@ -39,6 +41,8 @@ export async function benchImportRate(): Promise<Record<string, unknown>> {
     const decode = await sharpDecode(files);
     const imported = await importRate(files, false, set.station);
     const analysed = await importRate(files, true, set.station);
+    // The same with ALIKE-n installed (before/after learned features), where its weights are beside the checkout.
+    const withAlike = HAS_ALIKE_WEIGHTS ? await importRate(files, true, set.station, true) : null;
     results[set.name] = {
       images: files.length,
       sharpFullDecodeImagesPerSecond: round(decode),
@@ -48,6 +52,12 @@ export async function benchImportRate(): Promise<Record<string, unknown>> {
       importToSharpRatio: round(imported / baseline),
       importAndAnalyseImagesPerSecond: round(analysed),
       importAndAnalyseToSharpRatio: round(analysed / baseline),
+      ...(withAlike === null
+        ? { withAlikeN: `skipped: ${ALIKE_WEIGHTS_DIR} is absent` }
+        : {
+            withAlikeNImagesPerSecond: round(withAlike),
+            withAlikeNToWithoutRatio: round(withAlike / analysed),
+          }),
     };
   }
   return results;
@@ -106,13 +116,25 @@ async function sharpBaseline(files: string[]): Promise<number> {
   return files.length / ((performance.now() - start) / 1000);
 }
 
-/** Images per second through import alone, or through import + analysis (whole-frame detection + stripes), as `tigerid import` does. */
-async function importRate(files: string[], analyse: boolean, station?: string): Promise<number> {
+/**
+ * Images per second through import alone, or through import + analysis (whole-frame detection + stripes, and ALIKE-n
+ * when `alike`), as `tigerid import` does.
+ */
+async function importRate(
+  files: string[],
+  analyse: boolean,
+  station?: string,
+  alike = false,
+): Promise<number> {
   const folder = tempDir('tigerid-bench-import-');
   const data = tempDir('tigerid-bench-data-');
   mkdirSync(join(folder.path, 'cam'), { recursive: true });
   files.forEach((f, i) => copyFileSync(f, join(folder.path, 'cam', `${i}.jpg`)));
   const core = openCore({ dataDir: data.path });
+  if (alike) {
+    const store = new ModelStore({ modelsDir: core.paths.models, manifest: loadManifest() });
+    await store.importFile(join(ALIKE_WEIGHTS_DIR, 'alike-n.pth'), 'alike-n');
+  }
   const services = analyse ? await loadAnalysisServices(core) : undefined;
   try {
     const start = performance.now();
