@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { NormalisedBox } from '../../electron/core/images/crop';
+import { sampleFrame } from '../../electron/core/localisation/frame-sample';
 import { mulberry32 } from '../../electron/core/matching/stripe-hamming';
 import { ATRW_DIR, SHARED_DATA } from './shared-data';
 
@@ -84,7 +85,7 @@ export async function buildDevSet(root: string, tigers = 60, seed = 7): Promise<
     const name = `tiger-${String(t).padStart(3, '0')}.jpg`;
     let frame = sharp(blank.source).composite([{ input: pasted, left, top }]);
     // A tiger at night is recorded in grey like the rest of the infrared frame, not as an orange patch on it.
-    if (await isGrey(blank.source))
+    if ((await sampleFrame(blank.source)).infrared)
       frame = sharp(await frame.toBuffer())
         .greyscale()
         .toColourspace('srgb');
@@ -99,16 +100,6 @@ export async function buildDevSet(root: string, tigers = 60, seed = 7): Promise<
     });
   }
   return frames;
-}
-
-/** Night infrared: the channels agree everywhere (mean |R−G|, |G−B| under 3 levels, as localisation judges it). */
-async function isGrey(path: string): Promise<boolean> {
-  const { data } = await sharp(path).resize(160).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  let chroma = 0;
-  for (let i = 0; i < data.length; i += 3) {
-    chroma += (Math.abs(data[i]! - data[i + 1]!) + Math.abs(data[i + 1]! - data[i + 2]!)) / 2;
-  }
-  return chroma / (data.length / 3) < 3;
 }
 
 export function boxIou(a: NormalisedBox, b: NormalisedBox): number {

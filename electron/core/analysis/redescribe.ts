@@ -55,15 +55,13 @@ export async function redescribe(
     alreadyDone: total - pending.length,
     failed: [],
   };
+  const dropOlder = ctx.db.prepare('DELETE FROM embeddings WHERE detection_id = ? AND model_id = ?');
+  const insert = ctx.db.prepare(
+    `INSERT INTO embeddings (detection_id, model_id, model_hash, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const replace = ctx.db.transaction((detectionId: number, blob: Buffer) => {
-    ctx.db
-      .prepare('DELETE FROM embeddings WHERE detection_id = ? AND model_id = ?')
-      .run(detectionId, local.modelId);
-    ctx.db
-      .prepare(
-        `INSERT INTO embeddings (detection_id, model_id, model_hash, dim, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(detectionId, local.modelId, local.modelHash, blob.length, blob, ctx.now().toISOString());
+    dropOlder.run(detectionId, local.modelId);
+    insert.run(detectionId, local.modelId, local.modelHash, blob.length, blob, ctx.now().toISOString());
   });
   const exists = ctx.db.prepare('SELECT 1 FROM detections WHERE id = ?').pluck();
   for (const [i, detectionId] of pending.entries()) {

@@ -1,3 +1,4 @@
+import { dot } from '../matching/dot-product';
 import type { AnalysisServices } from '../analysis/services';
 import type { CoreContext } from '../context';
 import { EngineError } from '../errors';
@@ -228,10 +229,4 @@ export function storedQueryFeatures(
     );
   }
   return query;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] ?? 0) * (b[i] ?? 0);
-  return s;
 }

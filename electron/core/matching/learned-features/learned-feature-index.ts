@@ -5,6 +5,7 @@
  * matcher's scale, so the two fuse: a verified crop scores 0.5 + 0.5·n/(n + INLIER_HALF_SCORE) from its n inliers
  * (in [0.5, 1)), any other half its global similarity (below 0.5).
  */
+import { dot } from '../dot-product';
 import { affineConsensus } from './affine-consensus';
 import type { LearnedFeatures } from './learned-features';
 import { dequantise, mutualNearest } from './mutual-matches';
@@ -95,10 +96,4 @@ export function verifiedInliers(
   });
   const tolerance = TOLERANCE_SHARE * Math.max(gallery.width, gallery.height);
   return affineConsensus(from, to, { tolerance, draws: DRAWS }).length;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i += 1) s += (a[i] ?? 0) * (b[i] ?? 0);
-  return s;
 }
